@@ -1,0 +1,6 @@
+/// Every subcommand, in the order `kalypso-mirror --help` lists them.
+enum CommandRegistry {
+    static let all: [any CLICommand.Type] = [
+        KeccakCommand.self,
+    ]
+}
