@@ -16,16 +16,23 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // MARK: Core: bytes, numbers, hashing, RLP, ABI, signatures, transactions, keystore. No I/O.
         .target(name: "EthereumKit", dependencies: ["CSecp256k1", "COpenSSL"]),
         // MARK: Logging and metrics that libraries take as parameters.
         .target(name: "Telemetry"),
+        // MARK: SQL access layer: bound-parameter queries, SQLite and PostgreSQL connections, migrations.
+        .target(name: "Database", dependencies: ["CSQLite", "CPostgres", "COpenSSL", "EthereumKit", "Telemetry"]),
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "EthereumKit", "Telemetry"], exclude: ["Migrations"]),
+
+        // MARK: Integration tests (need a server; `make test-postgres` starts one).
+        .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "EthereumKit", "Telemetry"], exclude: ["Migrations"]),
     ]
 )
