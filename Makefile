@@ -51,3 +51,30 @@ test-swift:
 
 clean:
 	rm -rf .build .devnode
+
+# ---- embedded resources (owner: database layer) ----------------------------------------------
+# Each entry is FOLDER:OUTPUT.swift:ENUM. `make embed` regenerates them; `make check-embedded` fails when one is
+# stale (a unit test checks the same). Add Migrations/ and ABI/ here with one line each.
+EMBED_RESOURCES := \
+	Tests/DatabaseTests/Fixtures/Embedded:Tests/DatabaseTests/Support/EmbeddedFixtures.swift:EmbeddedFixtures \
+	Tests/DatabaseTests/Fixtures/Embedded:Tests/PostgresIntegrationTests/Support/EmbeddedFixtures.swift:EmbeddedFixtures
+
+.PHONY: embed check-embedded
+embed:
+	@for e in $(EMBED_RESOURCES); do IFS=: read -r src out name <<< "$$e"; \
+	  Scripts/embed-resources --name "$$name" "$$src" "$$out" || exit 1; done
+
+check-embedded:
+	@for e in $(EMBED_RESOURCES); do IFS=: read -r src out name <<< "$$e"; \
+	  Scripts/embed-resources --check --name "$$name" "$$src" "$$out" || exit 1; done
+
+# ---- PostgreSQL integration tests (owner: database layer) ------------------------------------
+# Scripts/pg-test-server starts a throw-away PostgreSQL 15 cluster on 127.0.0.1 (a free port, data and socket in
+# a temp folder, run as user postgres when we are root), exports KALYPSO_TEST_POSTGRES_URL to the command and
+# stops the server when the command ends, even when it fails.
+.PHONY: test-postgres
+test: test-postgres
+test-postgres: EXTRA_APT += postgresql
+test-postgres: apt-deps
+	swift build --build-tests $(SWIFT_FLAGS)
+	Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) --filter PostgresIntegrationTests

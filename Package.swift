@@ -30,9 +30,10 @@ let package = Package(
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
-        .testTarget(name: "DatabaseTests", dependencies: ["Database", "EthereumKit", "Telemetry"], exclude: ["Migrations"]),
+        .target(name: "DatabaseTestSupport", dependencies: ["Database", "EthereumKit", "Telemetry"], path: "Tests/DatabaseTestSupport"),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"], exclude: ["Fixtures"]),
 
         // MARK: Integration tests (need a server; `make test-postgres` starts one).
-        .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "EthereumKit", "Telemetry"], exclude: ["Migrations"]),
+        .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
     ]
 )

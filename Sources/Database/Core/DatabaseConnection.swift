@@ -28,6 +28,7 @@ public protocol DatabaseConnection: AnyObject {
     ///
     /// SQLite starts it with `BEGIN IMMEDIATE` (the write lock is taken at once, so two writers never deadlock);
     /// PostgreSQL with `BEGIN` (READ COMMITTED).
+    @discardableResult
     func transaction<T>(_ body: () throws -> T) throws -> T
 
     /// Runs `body` in a read-only transaction that sees one consistent snapshot of the database: commits made
@@ -35,6 +36,7 @@ public protocol DatabaseConnection: AnyObject {
     ///
     /// SQLite: `BEGIN` plus a first read, which pins the WAL snapshot. PostgreSQL:
     /// `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`. Nested in another transaction it is a savepoint of it.
+    @discardableResult
     func readSnapshot<T>(_ body: () throws -> T) throws -> T
 
     /// Closes the connection; later calls throw. Also done on deinit.

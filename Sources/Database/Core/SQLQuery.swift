@@ -88,6 +88,12 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cu
             parts.append("")
         }
 
+        /// A bound parameter that may be NULL (`nil` binds NULL).
+        public mutating func appendInterpolation<T: SQLBindable>(_ value: T?) {
+            binds.append(value?.sqlBind ?? .null)
+            parts.append("")
+        }
+
         /// Each element as its own parameter, separated by commas (`NULL` when empty).
         public mutating func appendInterpolation<S: Sequence>(list values: S) where S.Element: SQLBindable {
             var first = true

@@ -262,10 +262,12 @@ public final class PostgresConnection: DatabaseConnection, TransactionControl {
 
     // MARK: Transactions
 
+    @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try runTransaction(.write, body)
     }
 
+    @discardableResult
     public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
         try runTransaction(.readSnapshot, body)
     }

@@ -92,13 +92,16 @@ public final class SQLiteConnection: DatabaseConnection, TransactionControl {
         let sql = query.sql(for: .sqlite)
         let stmt = try prepared(query, sql: sql, db: db)
         defer { finish(stmt) }
-        let columns = SQLiteStatement.columns(of: stmt)
         var rows: [DatabaseRow] = []
+        var columns: DatabaseColumns?
         while true {
             let rc = sqlite3_step(stmt)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw stepFailure(rc, db: db, sql: sql) }
-            rows.append(DatabaseRow(columns: columns, values: SQLiteStatement.values(of: stmt, count: columns.names.count)))
+            // Read the columns after the first step: a schema change re-prepares the statement inside step.
+            let current = columns ?? SQLiteStatement.columns(of: stmt)
+            columns = current
+            rows.append(DatabaseRow(columns: current, values: SQLiteStatement.values(of: stmt, count: current.names.count)))
         }
         return rows
     }
@@ -160,10 +163,12 @@ public final class SQLiteConnection: DatabaseConnection, TransactionControl {
 
     // MARK: Transactions
 
+    @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try runTransaction(.write, body)
     }
 
+    @discardableResult
     public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
         try runTransaction(.readSnapshot, body)
     }
