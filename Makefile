@@ -72,9 +72,13 @@ check-embedded:
 # Scripts/pg-test-server starts a throw-away PostgreSQL 15 cluster on 127.0.0.1 (a free port, data and socket in
 # a temp folder, run as user postgres when we are root), exports KALYPSO_TEST_POSTGRES_URL to the command and
 # stops the server when the command ends, even when it fails.
-.PHONY: test-postgres
+.PHONY: test-postgres postgres-deps
 test: test-postgres
-test-postgres: EXTRA_APT += postgresql
-test-postgres: apt-deps
+test-postgres: apt-deps postgres-deps
 	swift build --build-tests $(SWIFT_FLAGS)
 	Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) --filter PostgresIntegrationTests
+
+# Installs the server binaries when missing (Debian may create a default cluster; the tests never use it).
+postgres-deps:
+	@dpkg -s postgresql >/dev/null 2>&1 || { echo "installing: postgresql"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }

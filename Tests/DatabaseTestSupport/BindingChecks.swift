@@ -5,21 +5,21 @@ import EthereumKit
 public enum BindingChecks {
     /// One row of every bindable type, with edge values.
     struct Sample: Equatable {
-        var i64: Int64, int: Int, u64: UInt64, u32: UInt32, double: Double, bool: Bool, text: String
+        var i64: Int64, i32: Int32, int: Int, u64: UInt64, u32: UInt32, double: Double, bool: Bool, text: String
         var bytes: [UInt8], address: Address, hash: Hash32, amount: UInt256, optional: String?
     }
 
     static let samples: [Sample] = [
-        Sample(i64: .min, int: -1, u64: 0, u32: 0, double: -1.5, bool: false, text: "",
+        Sample(i64: .min, i32: .min, int: -1, u64: 0, u32: 0, double: -1.5, bool: false, text: "",
                bytes: [], address: .zero, hash: .zero, amount: .zero, optional: nil),
-        Sample(i64: .max, int: .max, u64: UInt64(Int64.max), u32: .max, double: 1e300, bool: true,
+        Sample(i64: .max, i32: .max, int: .max, u64: UInt64(Int64.max), u32: .max, double: 1e300, bool: true,
                text: "héllo ✓ 🚀 'quoted' \"double\" back\\slash\nnew line\ttab",
                bytes: Array(0...255), address: Address(hi: 0xdead_beef, mid: 0x0102_0304_0506_0708, lo: .max),
                hash: Hash32(w0: .max, w1: 1, w2: 2, w3: 0x8000_0000_0000_0000), amount: .max, optional: "present"),
-        Sample(i64: 0, int: 0, u64: 1 << 40, u32: 7, double: -0.25, bool: false,
+        Sample(i64: 0, i32: 0, int: 0, u64: 1 << 40, u32: 7, double: -0.25, bool: false,
                text: String(repeating: "long text ", count: 20_000), bytes: [0], address: Address(hi: 1, mid: 0, lo: 0),
                hash: Hash32(w0: 0, w1: 0, w2: 0, w3: 1), amount: UInt256(l0: 0, l1: 1, l2: 0, l3: 0), optional: ""),
-        Sample(i64: -42, int: 123_456_789, u64: 9, u32: 1, double: .infinity, bool: true, text: "NULL",
+        Sample(i64: -42, i32: -7, int: 123_456_789, u64: 9, u32: 1, double: .infinity, bool: true, text: "NULL",
                bytes: [0, 0, 0], address: .zero, hash: .zero, amount: UInt256(1_000_000_000_000_000_000), optional: nil),
     ]
 
@@ -28,19 +28,19 @@ public enum BindingChecks {
         switch db.dialect {
         case .sqlite:
             try db.executeScript("""
-                CREATE TABLE round_trip (id INTEGER PRIMARY KEY, i64 INTEGER, int INTEGER, u64 INTEGER, u32 INTEGER,
+                CREATE TABLE round_trip (id INTEGER PRIMARY KEY, i64 INTEGER, i32 INTEGER, int INTEGER, u64 INTEGER, u32 INTEGER,
                   dbl REAL, flag INTEGER, txt TEXT, bytes BLOB, address BLOB, hash BLOB, amount BLOB, optional TEXT)
                 """)
         case .postgres:
             try db.executeScript("""
-                CREATE TABLE round_trip (id BIGINT PRIMARY KEY, i64 BIGINT, int BIGINT, u64 BIGINT, u32 BIGINT,
+                CREATE TABLE round_trip (id BIGINT PRIMARY KEY, i64 BIGINT, i32 INTEGER, int BIGINT, u64 BIGINT, u32 BIGINT,
                   dbl DOUBLE PRECISION, flag BOOLEAN, txt TEXT, bytes BYTEA, address BYTEA, hash BYTEA,
                   amount NUMERIC(78, 0), optional TEXT)
                 """)
         }
         for (id, s) in samples.enumerated() {
             let changed = try db.execute("""
-                INSERT INTO round_trip VALUES (\(id), \(s.i64), \(s.int), \(s.u64), \(s.u32), \(s.double), \(s.bool),
+                INSERT INTO round_trip VALUES (\(id), \(s.i64), \(s.i32), \(s.int), \(s.u64), \(s.u32), \(s.double), \(s.bool),
                   \(s.text), \(s.bytes), \(s.address), \(s.hash), \(s.amount), \(s.optional))
                 """)
             try Check.equal(changed, 1, "rows inserted for sample \(id)")
@@ -49,18 +49,18 @@ public enum BindingChecks {
         try Check.equal(rows.count, samples.count, "rows read back")
         for (id, row) in rows.enumerated() {
             let byName = Sample(
-                i64: try row.decode("i64"), int: try row.decode("int"), u64: try row.decode("u64"),
+                i64: try row.decode("i64"), i32: try row.decode("i32"), int: try row.decode("int"), u64: try row.decode("u64"),
                 u32: try row.decode("u32"), double: try row.decode("dbl"), bool: try row.decode("flag"),
                 text: try row.decode("txt"), bytes: try row.decode("bytes"), address: try row.decode("address"),
                 hash: try row.decode("hash"), amount: try row.decode("amount"), optional: try row.decode("optional"))
             try Check.equal(byName, samples[id], "sample \(id) read by column name")
             try Check.equal(try row.decode(Int64.self, at: 1), samples[id].i64, "sample \(id) read by index")
-            try Check.equal(try row.decode(UInt256.self, at: 11), samples[id].amount, "sample \(id) amount by index")
+            try Check.equal(try row.decode(UInt256.self, at: 12), samples[id].amount, "sample \(id) amount by index")
         }
         // Values bound in WHERE find their rows: equality on every type.
         for (id, s) in samples.enumerated() {
             let found: Int64 = try db.queryValue("""
-                SELECT count(*) FROM round_trip WHERE id = \(id) AND i64 = \(s.i64) AND txt = \(s.text)
+                SELECT count(*) FROM round_trip WHERE id = \(id) AND i64 = \(s.i64) AND i32 = \(s.i32) AND txt = \(s.text)
                   AND bytes = \(s.bytes) AND address = \(s.address) AND hash = \(s.hash) AND amount = \(s.amount)
                   AND flag = \(s.bool) AND dbl = \(s.double)
                 """)

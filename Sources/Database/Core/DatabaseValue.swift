@@ -7,6 +7,7 @@ import EthereumKit
 /// | case | SQLite | PostgreSQL |
 /// |---|---|---|
 /// | `integer` | INTEGER | `int8` (binary) |
+/// | `int32` | INTEGER | `int4` (binary; for `int4` function arguments such as a backend pid) |
 /// | `double` | REAL | `float8` (binary) |
 /// | `bool` | INTEGER 0/1 | `bool` (binary) |
 /// | `text` | TEXT (UTF-8) | untyped text (the server infers `text`, `varchar`, `jsonb`, …) |
@@ -17,6 +18,8 @@ public enum SQLBind: Sendable, Hashable {
     case null
     /// A signed 64-bit integer.
     case integer(Int64)
+    /// A signed 32-bit integer (`Int32` values), typed `int4` for PostgreSQL.
+    case int32(Int32)
     /// A 64-bit float.
     case double(Double)
     /// A boolean.

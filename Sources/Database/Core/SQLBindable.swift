@@ -58,7 +58,8 @@ extension Int: SQLBindable, SQLDecodable {
 }
 
 extension Int32: SQLBindable, SQLDecodable {
-    public var sqlBind: SQLBind { .integer(Int64(self)) }
+    /// `int4` for PostgreSQL (so `pg_terminate_backend(\(pid))` resolves), INTEGER for SQLite.
+    public var sqlBind: SQLBind { .int32(self) }
     public init?(databaseValue: DatabaseValue) {
         guard let v = Int64(databaseValue: databaseValue), let i = Int32(exactly: v) else { return nil }
         self = i

@@ -30,6 +30,7 @@ struct PostgresParameters {
             switch bind {
             case .null: add(type: PostgresOID.unknown, binary: false, nil)
             case .integer(let v): add(type: PostgresOID.int8, binary: true, Self.bigEndian(UInt64(bitPattern: v)))
+            case .int32(let v): add(type: PostgresOID.int4, binary: true, Array(Self.bigEndian(UInt64(UInt32(bitPattern: v))).suffix(4)))
             case .double(let v): add(type: PostgresOID.float8, binary: true, Self.bigEndian(v.bitPattern))
             case .bool(let v): add(type: PostgresOID.bool, binary: true, [v ? 1 : 0])
             case .blob(let v): add(type: PostgresOID.bytea, binary: true, v)

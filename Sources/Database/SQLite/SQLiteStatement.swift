@@ -15,6 +15,7 @@ enum SQLiteStatement {
             switch value {
             case .null: rc = sqlite3_bind_null(stmt, index)
             case .integer(let v): rc = sqlite3_bind_int64(stmt, index, v)
+            case .int32(let v): rc = sqlite3_bind_int64(stmt, index, Int64(v))
             case .double(let v): rc = sqlite3_bind_double(stmt, index, v)
             case .bool(let v): rc = sqlite3_bind_int64(stmt, index, v ? 1 : 0)
             case .text(let v): rc = bindText(v, stmt, index)

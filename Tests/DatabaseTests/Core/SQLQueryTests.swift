@@ -20,7 +20,7 @@ import EthereumKit
               \(address), \(Hash32.zero), \(UInt256.max), \(nil as String?), \(Optional(4)), \(SQLBind.null))
             """
         #expect(q.binds == [
-            .integer(-1), .integer(5), .integer(-3), .integer(Int64(UInt32.max)), .integer(9), .double(2.5), .bool(true),
+            .integer(-1), .integer(5), .int32(-3), .integer(Int64(UInt32.max)), .integer(9), .double(2.5), .bool(true),
             .text("s"), .blob([1, 2]), .blob(address.bytes), .blob(Hash32.zero.bytes), .uint256(.max), .null, .integer(4), .null,
         ])
     }
