@@ -55,18 +55,18 @@ clean:
 # ---- embedded resources (owner: database layer) ----------------------------------------------
 # Each entry is FOLDER:OUTPUT.swift:ENUM. `make embed` regenerates them; `make check-embedded` fails when one is
 # stale (a unit test checks the same). Add Migrations/ and ABI/ here with one line each.
+# A trailing :public makes the enum public (for a support module shared by several targets).
 EMBED_RESOURCES := \
-	Tests/DatabaseTests/Fixtures/Embedded:Tests/DatabaseTests/Support/EmbeddedFixtures.swift:EmbeddedFixtures \
-	Tests/DatabaseTests/Fixtures/Embedded:Tests/PostgresIntegrationTests/Support/EmbeddedFixtures.swift:EmbeddedFixtures
+	Tests/DatabaseTestSupport/Fixtures/Embedded:Tests/DatabaseTestSupport/EmbeddedFixtures.swift:EmbeddedFixtures:public
 
 .PHONY: embed check-embedded
 embed:
-	@for e in $(EMBED_RESOURCES); do IFS=: read -r src out name <<< "$$e"; \
-	  Scripts/embed-resources --name "$$name" "$$src" "$$out" || exit 1; done
+	@for e in $(EMBED_RESOURCES); do IFS=: read -r src out name access <<< "$$e"; \
+	  Scripts/embed-resources --name "$$name" $${access:+--$$access} "$$src" "$$out" || exit 1; done
 
 check-embedded:
-	@for e in $(EMBED_RESOURCES); do IFS=: read -r src out name <<< "$$e"; \
-	  Scripts/embed-resources --check --name "$$name" "$$src" "$$out" || exit 1; done
+	@for e in $(EMBED_RESOURCES); do IFS=: read -r src out name access <<< "$$e"; \
+	  Scripts/embed-resources --check --name "$$name" $${access:+--$$access} "$$src" "$$out" || exit 1; done
 
 # ---- PostgreSQL integration tests (owner: database layer) ------------------------------------
 # Scripts/pg-test-server starts a throw-away PostgreSQL 15 cluster on 127.0.0.1 (a free port, data and socket in

@@ -30,8 +30,9 @@ let package = Package(
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
-        .target(name: "DatabaseTestSupport", dependencies: ["Database", "EthereumKit", "Telemetry"], path: "Tests/DatabaseTestSupport"),
-        .testTarget(name: "DatabaseTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"], exclude: ["Fixtures"]),
+        .target(name: "DatabaseTestSupport", dependencies: ["Database", "EthereumKit", "Telemetry"], path: "Tests/DatabaseTestSupport",
+                exclude: ["Fixtures"]),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
 
         // MARK: Integration tests (need a server; `make test-postgres` starts one).
         .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),

@@ -86,6 +86,13 @@ protocol TransactionControl: AnyObject {
     func runSavepointStatement(_ sql: String) throws
 }
 
+extension TransactionControl where Self: DatabaseConnection {
+    /// Savepoint statements are plain trusted SQL.
+    func runSavepointStatement(_ sql: String) throws {
+        try executeScript(sql)
+    }
+}
+
 extension TransactionControl {
     /// Runs `body` in the outermost transaction or, when one is open, in a savepoint of it.
     func runTransaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {

@@ -306,10 +306,6 @@ public final class PostgresConnection: DatabaseConnection, TransactionControl {
         guard let conn, !transactionLost, PQstatus(conn) == CONNECTION_OK else { return }
         PQclear(PQexec(conn, "ROLLBACK"))
     }
-
-    func runSavepointStatement(_ sql: String) throws {
-        try executeScript(sql)
-    }
 }
 
 /// Routes server notices (for example "relation already exists, skipping") to the logger instead of stderr.

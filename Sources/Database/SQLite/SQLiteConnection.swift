@@ -203,8 +203,4 @@ public final class SQLiteConnection: DatabaseConnection, TransactionControl {
             logger.warning("SQLite ROLLBACK failed", [("path", path), ("error", String(cString: sqlite3_errmsg(db)))])
         }
     }
-
-    func runSavepointStatement(_ sql: String) throws {
-        try executeScript(sql)
-    }
 }

@@ -35,7 +35,7 @@ import Foundation
         #expect(try Migration(path: "x/0001_a.sql", sql: "abc").checksum == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let set = try MigrationSet(files: EmbeddedFixtures.files, folder: "sqlite")
         for m in set.migrations {
-            let file = projectRoot.appendingPathComponent("Tests/DatabaseTests/Fixtures/Embedded/\(m.path)")
+            let file = projectRoot.appendingPathComponent("Tests/DatabaseTestSupport/Fixtures/Embedded/\(m.path)")
             let expected = try String(contentsOf: file, encoding: .utf8)
             #expect(m.sql == expected)
         }
@@ -58,7 +58,7 @@ import Foundation
 /// The generated `EmbeddedFixtures.swift` must hold exactly the files of its folder (run `make embed` if not).
 @Suite struct EmbeddedResourcesTests {
     @Test func generatedFileMatchesTheFolder() throws {
-        let folder = projectRoot.appendingPathComponent("Tests/DatabaseTests/Fixtures/Embedded")
+        let folder = projectRoot.appendingPathComponent("Tests/DatabaseTestSupport/Fixtures/Embedded")
         var onDisk: [String: [UInt8]] = [:]
         let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
         while let url = walker?.nextObject() as? URL {
@@ -69,7 +69,7 @@ import Foundation
         }
         var embedded: [String: [UInt8]] = EmbeddedFixtures.binaryFiles
         for (path, text) in EmbeddedFixtures.files { embedded[path] = Array(text.utf8) }
-        #expect(Set(embedded.keys) == Set(onDisk.keys), "stale Support/EmbeddedFixtures.swift: run `make embed`")
+        #expect(Set(embedded.keys) == Set(onDisk.keys), "stale Tests/DatabaseTestSupport/EmbeddedFixtures.swift: run `make embed`")
         for (path, bytes) in onDisk {
             #expect(embedded[path] == bytes, "\(path) differs from its embedded copy: run `make embed`")
         }
