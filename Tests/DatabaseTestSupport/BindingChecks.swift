@@ -72,6 +72,9 @@ public enum BindingChecks {
         // An UPDATE reports its row count.
         try Check.equal(try db.execute("UPDATE round_trip SET optional = \("x") WHERE optional IS NULL"), 2, "rows updated")
         try Check.equal(try db.execute("DELETE FROM round_trip WHERE id = \(-1)"), 0, "rows deleted by a WHERE that matches none")
+        try Check.equal(try db.execute("SELECT * FROM round_trip"), 0, "a SELECT changes no rows")
+        let returning = try db.query("UPDATE round_trip SET optional = NULL WHERE id < \(2) RETURNING id")
+        try Check.equal(returning.count, 2, "rows returned by UPDATE … RETURNING")
     }
 
     /// Classic injection payloads are stored and matched as plain text; the table survives.

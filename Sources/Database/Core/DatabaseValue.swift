@@ -8,7 +8,7 @@ import EthereumKit
 /// |---|---|---|
 /// | `integer` | INTEGER | `int8` (binary) |
 /// | `int32` | INTEGER | `int4` (binary; for `int4` function arguments such as a backend pid) |
-/// | `double` | REAL | `float8` (binary) |
+/// | `double` | REAL (SQLite stores NaN as NULL) | `float8` (binary) |
 /// | `bool` | INTEGER 0/1 | `bool` (binary) |
 /// | `text` | TEXT (UTF-8) | untyped text (the server infers `text`, `varchar`, `jsonb`, …) |
 /// | `blob` | BLOB | `bytea` (binary) |

@@ -93,6 +93,8 @@ public final class PostgresConnection: DatabaseConnection, TransactionControl {
     public func execute(_ query: SQLQuery) throws -> Int {
         let result = try run(query)
         defer { PQclear(result) }
+        // Like SQLite: a plain SELECT changes nothing (its tag "SELECT n" counts rows read, not changed).
+        if let tag = PQcmdStatus(result), String(cString: tag).hasPrefix("SELECT") { return 0 }
         return PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? 0
     }
 
@@ -229,6 +231,7 @@ public final class PostgresConnection: DatabaseConnection, TransactionControl {
         }
         if statements.count >= statementCapacity, let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse }) {
             statements[oldest.key] = nil
+            // The name is generated here (kalypso_N), never input; DEALLOCATE takes no parameters.
             PQclear(PQexec(conn, "DEALLOCATE \(oldest.value.name)"))
         }
         let name = "kalypso_\(statementClock)"

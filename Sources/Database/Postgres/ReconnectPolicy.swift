@@ -15,7 +15,8 @@ public struct ReconnectPolicy: Sendable {
     /// The largest backoff, in seconds.
     public var maximumDelay: Double
 
-    /// The defaults: 8 attempts, 0.1 s doubling up to 5 s (about 15 s in all before giving up on a call).
+    /// The defaults: 8 attempts, 0.1 s doubling up to 5 s: about 15 s of backoff before a call gives up, plus the
+    /// time each attempt may take to connect (`connect_timeout`, 10 s unless the URL says otherwise).
     public init(maximumAttempts: Int = 8, initialDelay: Double = 0.1, maximumDelay: Double = 5) {
         self.maximumAttempts = max(1, maximumAttempts)
         self.initialDelay = max(0, initialDelay)
