@@ -39,6 +39,12 @@ public struct RLPReader {
         self.depth = 0
     }
 
+    /// A reader over `buffer` from `offset` to its end (offsets in errors stay relative to the
+    /// buffer's start; used to skip a typed transaction's type byte).
+    public init(_ buffer: UnsafeRawBufferPointer, startingAt offset: Int) {
+        self.init(buffer: buffer, offset: Swift.min(Swift.max(offset, 0), buffer.count), end: buffer.count, depth: 0)
+    }
+
     private init(buffer: UnsafeRawBufferPointer, offset: Int, end: Int, depth: Int) {
         self.buffer = buffer
         self.offset = offset
@@ -147,8 +153,17 @@ public struct RLPReader {
         }
     }
 
-    /// The offset of the next item, for error messages of callers.
-    public var nextOffset: Int { offset }
+    /// Counts the items left in this reader's range, validating each item's header (but not the
+    /// contents of nested lists). Does not move the reader.
+    public func remainingItemCount() throws -> Int {
+        var copy = self
+        var count = 0
+        while !copy.isAtEnd {
+            _ = try copy.readHeader()
+            count += 1
+        }
+        return count
+    }
 
     // MARK: Canonical integers
 
