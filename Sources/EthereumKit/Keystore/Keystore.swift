@@ -171,6 +171,11 @@ public struct Keystore: Hashable, Sendable {
 
     /// Encrypts `key` with explicit KDF, IV and id (reproducible files; tests).
     public static func encrypt(_ key: PrivateKey, password: String, kdf: KDF, iv: [UInt8], id: String) throws -> Keystore {
+        guard UUID(uuidString: id) != nil else { throw KeystoreError(.invalidField, "id must be a UUID string") }
+        switch kdf {
+        case .scrypt(_, _, _, let salt), .pbkdf2(_, let salt):
+            guard !salt.isEmpty else { throw KeystoreError(.invalidField, "crypto.kdfparams.salt must not be empty") }
+        }
         let shell = Keystore(kdf: kdf, iv: iv, ciphertext: [], mac: .zero, id: id, address: key.address)
         var derived = try shell.deriveKey(Array(password.utf8))
         defer { SecureRandom.wipe(&derived) }

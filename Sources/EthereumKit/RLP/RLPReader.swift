@@ -198,33 +198,30 @@ public struct RLPReader {
 
     /// Reads exactly 20 bytes as an address.
     public mutating func readAddress(_ field: StaticString = "address") throws -> Address {
-        let at = offset
-        let raw = try readBytes(field)
-        guard raw.count == 20 else {
-            throw RLPError(.wrongLength, at: at, "\(field): an address has 20 bytes, found \(raw.count)")
-        }
-        return Address(at: 0, of: raw)
+        Address(at: 0, of: try readFixed(20, field, "an address"))
     }
 
     /// Reads an empty string as nil (contract creation) or exactly 20 bytes as an address.
     public mutating func readOptionalAddress(_ field: StaticString = "to") throws -> Address? {
-        let at = offset
-        let raw = try readBytes(field)
-        if raw.isEmpty { return nil }
-        guard raw.count == 20 else {
-            throw RLPError(.wrongLength, at: at, "\(field): expected 20 bytes (an address) or none (contract creation), found \(raw.count)")
+        if let h = try? peekHeader(), !h.isList, h.payloadLength == 0 {
+            offset = h.endOffset
+            return nil
         }
-        return Address(at: 0, of: raw)
+        return Address(at: 0, of: try readFixed(20, field, "an address or nothing (contract creation)"))
     }
 
     /// Reads exactly 32 bytes as a hash.
     public mutating func readHash32(_ field: StaticString = "hash") throws -> Hash32 {
+        Hash32(at: 0, of: try readFixed(32, field, "a 32-byte value"))
+    }
+
+    private mutating func readFixed(_ count: Int, _ field: StaticString, _ what: String) throws -> UnsafeRawBufferPointer {
         let at = offset
         let raw = try readBytes(field)
-        guard raw.count == 32 else {
-            throw RLPError(.wrongLength, at: at, "\(field): expected 32 bytes, found \(raw.count)")
+        guard raw.count == count else {
+            throw RLPError(.wrongLength, at: at, "\(field): expected \(what) of \(count) bytes, found \(raw.count)")
         }
-        return Hash32(at: 0, of: raw)
+        return raw
     }
 
     // MARK: Generic tree

@@ -81,33 +81,22 @@ extension SignedTransaction {
     }
 
     private static func decodeTyped(_ type: UInt8, _ r: inout RLPReader) throws -> SignedTransaction {
-        let transaction: Transaction
-        if type == 1 {
-            try expectFields(r, 11, "an EIP-2930 transaction")
-            let chainId = try r.readUInt256("chainId")
-            let nonce = try r.readUInt64("nonce")
-            let gasPrice = try r.readUInt256("gasPrice")
-            let gasLimit = try r.readUInt64("gasLimit")
-            let to = try r.readOptionalAddress("to")
-            let value = try r.readUInt256("value")
-            let data = try r.readByteArray("data")
-            let accessList = try readAccessList(&r)
-            transaction = .accessList(AccessListTransaction(chainId: chainId, nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit,
-                                                            to: to, value: value, data: data, accessList: accessList))
-        } else {
-            try expectFields(r, 12, "an EIP-1559 transaction")
-            let chainId = try r.readUInt256("chainId")
-            let nonce = try r.readUInt64("nonce")
-            let tip = try r.readUInt256("maxPriorityFeePerGas")
-            let maxFee = try r.readUInt256("maxFeePerGas")
-            let gasLimit = try r.readUInt64("gasLimit")
-            let to = try r.readOptionalAddress("to")
-            let value = try r.readUInt256("value")
-            let data = try r.readByteArray("data")
-            let accessList = try readAccessList(&r)
-            transaction = .dynamicFee(DynamicFeeTransaction(chainId: chainId, nonce: nonce, maxPriorityFeePerGas: tip, maxFeePerGas: maxFee,
-                                                            gasLimit: gasLimit, to: to, value: value, data: data, accessList: accessList))
-        }
+        try expectFields(r, type == 1 ? 11 : 12, type == 1 ? "an EIP-2930 transaction" : "an EIP-1559 transaction")
+        let chainId = try r.readUInt256("chainId")
+        let nonce = try r.readUInt64("nonce")
+        // EIP-2930 has gasPrice here; EIP-1559 has maxPriorityFeePerGas, maxFeePerGas.
+        let fee = try r.readUInt256(type == 1 ? "gasPrice" : "maxPriorityFeePerGas")
+        let maxFee = type == 1 ? fee : try r.readUInt256("maxFeePerGas")
+        let gasLimit = try r.readUInt64("gasLimit")
+        let to = try r.readOptionalAddress("to")
+        let value = try r.readUInt256("value")
+        let data = try r.readByteArray("data")
+        let accessList = try readAccessList(&r)
+        let transaction: Transaction = type == 1
+            ? .accessList(AccessListTransaction(chainId: chainId, nonce: nonce, gasPrice: fee, gasLimit: gasLimit,
+                                                to: to, value: value, data: data, accessList: accessList))
+            : .dynamicFee(DynamicFeeTransaction(chainId: chainId, nonce: nonce, maxPriorityFeePerGas: fee, maxFeePerGas: maxFee,
+                                                gasLimit: gasLimit, to: to, value: value, data: data, accessList: accessList))
         let parityOffset = r.offset
         let parity = try r.readUInt64("yParity")
         guard parity <= 1 else {

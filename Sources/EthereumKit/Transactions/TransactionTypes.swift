@@ -111,6 +111,32 @@ public struct DynamicFeeTransaction: Hashable, Sendable {
     }
 }
 
+/// The fields all transaction types share.
+protocol TransactionBody: Sendable {
+    var chainIdIfAny: UInt256? { get }
+    var nonce: UInt64 { get }
+    var gasLimit: UInt64 { get }
+    var to: Address? { get }
+    var value: UInt256 { get }
+    var data: [UInt8] { get }
+    var accessListIfAny: [AccessListEntry] { get }
+}
+
+extension LegacyTransaction: TransactionBody {
+    var chainIdIfAny: UInt256? { chainId }
+    var accessListIfAny: [AccessListEntry] { [] }
+}
+
+extension AccessListTransaction: TransactionBody {
+    var chainIdIfAny: UInt256? { chainId }
+    var accessListIfAny: [AccessListEntry] { accessList }
+}
+
+extension DynamicFeeTransaction: TransactionBody {
+    var chainIdIfAny: UInt256? { chainId }
+    var accessListIfAny: [AccessListEntry] { accessList }
+}
+
 /// An unsigned transaction of one of the supported types.
 public enum Transaction: Hashable, Sendable {
     /// Type 0 (pre-EIP-155 or EIP-155).
@@ -129,68 +155,29 @@ public enum Transaction: Hashable, Sendable {
         }
     }
 
+    /// The fields every type has, through the shared protocol.
+    private var body: any TransactionBody {
+        switch self {
+        case .legacy(let t): t
+        case .accessList(let t): t
+        case .dynamicFee(let t): t
+        }
+    }
+
     /// The chain id (nil only for a pre-EIP-155 legacy transaction).
-    public var chainId: UInt256? {
-        switch self {
-        case .legacy(let t): t.chainId
-        case .accessList(let t): t.chainId
-        case .dynamicFee(let t): t.chainId
-        }
-    }
-
+    public var chainId: UInt256? { body.chainIdIfAny }
     /// The sender's nonce.
-    public var nonce: UInt64 {
-        switch self {
-        case .legacy(let t): t.nonce
-        case .accessList(let t): t.nonce
-        case .dynamicFee(let t): t.nonce
-        }
-    }
-
+    public var nonce: UInt64 { body.nonce }
     /// The gas limit.
-    public var gasLimit: UInt64 {
-        switch self {
-        case .legacy(let t): t.gasLimit
-        case .accessList(let t): t.gasLimit
-        case .dynamicFee(let t): t.gasLimit
-        }
-    }
-
+    public var gasLimit: UInt64 { body.gasLimit }
     /// The recipient (nil for a contract creation).
-    public var to: Address? {
-        switch self {
-        case .legacy(let t): t.to
-        case .accessList(let t): t.to
-        case .dynamicFee(let t): t.to
-        }
-    }
-
+    public var to: Address? { body.to }
     /// Wei sent.
-    public var value: UInt256 {
-        switch self {
-        case .legacy(let t): t.value
-        case .accessList(let t): t.value
-        case .dynamicFee(let t): t.value
-        }
-    }
-
+    public var value: UInt256 { body.value }
     /// Call data or init code.
-    public var data: [UInt8] {
-        switch self {
-        case .legacy(let t): t.data
-        case .accessList(let t): t.data
-        case .dynamicFee(let t): t.data
-        }
-    }
-
+    public var data: [UInt8] { body.data }
     /// The access list (empty for legacy transactions).
-    public var accessList: [AccessListEntry] {
-        switch self {
-        case .legacy: []
-        case .accessList(let t): t.accessList
-        case .dynamicFee(let t): t.accessList
-        }
-    }
+    public var accessList: [AccessListEntry] { body.accessListIfAny }
 
     /// The bytes the sender signs:
     /// - legacy pre-EIP-155: `rlp([nonce, gasPrice, gasLimit, to, value, data])`

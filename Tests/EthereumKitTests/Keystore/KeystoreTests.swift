@@ -90,6 +90,12 @@ import Foundation
             #expect(e.code == .wrongPassword)
             #expect(!e.message.contains("wrong horse") && !e.message.contains("correct horse"))
         }
+        #expect(throws: KeystoreError.self) {
+            try Keystore.encrypt(key, password: "p", kdf: .pbkdf2(iterations: 1, salt: [1]), iv: [UInt8](repeating: 0, count: 16), id: "\"}")
+        }
+        #expect(throws: KeystoreError.self) {
+            try Keystore.encrypt(key, password: "p", kdf: .pbkdf2(iterations: 1, salt: []), iv: [UInt8](repeating: 0, count: 16), id: Keystore.uuidV4([UInt8](repeating: 0, count: 16)))
+        }
         // Two encryptions of the same key differ (random salt, IV, id).
         let other = try Keystore.encrypt(key, password: "correct horse", parameters: .light)
         #expect(other.ciphertext != keystore.ciphertext && other.id != keystore.id)
