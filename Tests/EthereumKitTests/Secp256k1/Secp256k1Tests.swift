@@ -123,6 +123,23 @@ import Foundation
         }
     }
 
+    /// `BasicTests/keyaddrtest.json`: key = keccak256(seed) and its address. (`sig_of_emptystring`
+    /// is undocumented and matches no known digest, per the vectors README, so it is not checked.)
+    @Test func keyAddressVectors() throws {
+        let file = "ethereum-tests/BasicTests/keyaddrtest.json"
+        let cases = try CryptoJSON.objects(try Vectors.json(file))
+        var passed = 0
+        for c in cases {
+            let key = try CryptoJSON.hex(c, "key")
+            let ok = try Keccak256.hash(utf8: CryptoJSON.string(c, "seed")).bytes == key
+                && PrivateKey(bytes: key).address == Address(bytes: CryptoJSON.hex(c, "addr"))
+            #expect(ok)
+            if ok { passed += 1 }
+        }
+        #expect(passed == cases.count)
+        Vectors.report(file, passed: passed, of: cases.count, note: "key and address; sig_of_emptystring not used")
+    }
+
     @Test func sha256() {
         #expect(SHA256.hash([UInt8]()).description == "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hash(Array("abc".utf8)).description == "0xba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
