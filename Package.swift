@@ -16,16 +16,22 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
         // MARK: Core: bytes, numbers, hashing, RLP, ABI, signatures, transactions, keystore. No I/O.
         .target(name: "EthereumKit", dependencies: ["CSecp256k1", "COpenSSL"]),
         // MARK: Logging and metrics that libraries take as parameters.
         .target(name: "Telemetry"),
+        // MARK: HTTP server over libmicrohttpd: routing, limits, JSON writer, OpenAPI builder, health and metrics.
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Telemetry"]),
+        // MARK: A fixed-response server for Benchmarks/http (not part of the user CLI).
+        .executableTarget(name: "http-bench-server", dependencies: ["HTTPServer", "Telemetry"], path: "Sources/HTTPBenchServer"),
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Telemetry"]),
     ]
 )

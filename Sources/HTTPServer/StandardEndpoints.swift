@@ -1,0 +1,60 @@
+import Telemetry
+
+/// `/healthz`, `/readyz`, `/metrics` and `/openapi.json`, registered by every `HTTPServer`.
+enum StandardEndpoints {
+    static let healthz = "/healthz"
+    static let readyz = "/readyz"
+    static let metrics = "/metrics"
+    static let openAPI = "/openapi.json"
+
+    /// The Prometheus text exposition content type.
+    static let prometheusContentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    static let statusSchema = JSONSchema.object([
+        ("status", .string(enum: ["ok", "ready", "not_ready"])),
+    ])
+
+    static func register(into router: inout Router, metrics: MetricsRegistry,
+                         readiness: @escaping @Sendable () -> HTTPServer.Readiness) {
+        let ops = Operations.self
+        router.get(healthz, ops.healthz) { _ in
+            Response.json(capacity: 16) { w in w.object { w in w.field("status", "ok") } }
+        }
+        router.get(readyz, ops.readyz) { _ in
+            switch readiness() {
+            case .ready:
+                return Response.json(capacity: 32) { w in w.object { w in w.field("status", "ready") } }
+            case .notReady(let reason):
+                return HTTPError(.notReady, reason).response
+            }
+        }
+        router.get(Self.metrics, ops.metrics) { _ in
+            Response(contentType: prometheusContentType, body: Array(metrics.render().utf8))
+        }
+    }
+
+    /// Registers `/openapi.json` serving `body` (rendered once at start).
+    static func registerOpenAPI(into router: inout Router, body: [UInt8]) {
+        router.get(openAPI, Operations.openAPI) { _ in Response(contentType: Response.jsonContentType, body: body) }
+    }
+
+    private enum Operations {
+        static let healthz = OpenAPIOperation(
+            summary: "Liveness: the process is up and serving HTTP",
+            tags: ["operations"], operationId: "healthz",
+            responses: [.json(200, "The process is alive", StandardEndpoints.statusSchema)])
+        static let readyz = OpenAPIOperation(
+            summary: "Readiness: 200 when serving current data, 503 with the reason otherwise",
+            tags: ["operations"], operationId: "readyz",
+            responses: [.json(200, "Ready", StandardEndpoints.statusSchema),
+                        .error(503, "Not ready; `message` says why (for example how far behind the chain head)")])
+        static let metrics = OpenAPIOperation(
+            summary: "Prometheus metrics (text exposition format 0.0.4)",
+            tags: ["operations"], operationId: "metrics",
+            responses: [.other(200, "Metrics in Prometheus text format", contentType: prometheusContentType)])
+        static let openAPI = OpenAPIOperation(
+            summary: "This OpenAPI 3.1 document: every route with its parameters and responses",
+            tags: ["operations"], operationId: "openapi",
+            responses: [.json(200, "The OpenAPI document", .object([], required: [], additionalProperties: true))])
+    }
+}
