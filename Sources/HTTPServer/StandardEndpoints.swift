@@ -10,9 +10,8 @@ enum StandardEndpoints {
     /// The Prometheus text exposition content type.
     static let prometheusContentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    static let statusSchema = JSONSchema.object([
-        ("status", .string(enum: ["ok", "ready", "not_ready"])),
-    ])
+    static let healthSchema = JSONSchema.object([("status", .string(enum: ["ok"]))])
+    static let readySchema = JSONSchema.object([("status", .string(enum: ["ready"]))])
 
     static func register(into router: inout Router, metrics: MetricsRegistry,
                          readiness: @escaping @Sendable () -> HTTPServer.Readiness) {
@@ -42,11 +41,11 @@ enum StandardEndpoints {
         static let healthz = OpenAPIOperation(
             summary: "Liveness: the process is up and serving HTTP",
             tags: ["operations"], operationId: "healthz",
-            responses: [.json(200, "The process is alive", StandardEndpoints.statusSchema)])
+            responses: [.json(200, "The process is alive", StandardEndpoints.healthSchema)])
         static let readyz = OpenAPIOperation(
             summary: "Readiness: 200 when serving current data, 503 with the reason otherwise",
             tags: ["operations"], operationId: "readyz",
-            responses: [.json(200, "Ready", StandardEndpoints.statusSchema),
+            responses: [.json(200, "Ready", StandardEndpoints.readySchema),
                         .error(503, "Not ready; `message` says why (for example how far behind the chain head)")])
         static let metrics = OpenAPIOperation(
             summary: "Prometheus metrics (text exposition format 0.0.4)",
