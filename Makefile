@@ -56,6 +56,6 @@ clean:
 # wrk against http-bench-server and against nginx serving the same body; DURATION=seconds (default 30).
 .PHONY: bench-http
 bench-http: apt-deps
-	@for p in wrk nginx-light curl; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in wrk nginx-light curl; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 	Benchmarks/http/run.sh

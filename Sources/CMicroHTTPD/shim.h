@@ -50,7 +50,9 @@ static inline struct MHD_Daemon *kalypso_mhd_start(const struct kalypso_mhd_sett
     return MHD_start_daemon(s->flags, 0, NULL, NULL, s->handler, s->handler_cls,
         MHD_OPTION_EXTERNAL_LOGGER, kalypso_mhd_log_trampoline, (void *)s,
         MHD_OPTION_SOCK_ADDR, s->address,
-        MHD_OPTION_THREAD_POOL_SIZE, s->thread_pool_size,
+        /* A pool size of 0 or 1 makes MHD log a warning: pass a harmless repeat of the connection limit instead. */
+        s->thread_pool_size > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_CONNECTION_LIMIT,
+        s->thread_pool_size > 1 ? s->thread_pool_size : s->connection_limit,
         MHD_OPTION_CONNECTION_LIMIT, s->connection_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->per_ip_connection_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, s->connection_timeout,

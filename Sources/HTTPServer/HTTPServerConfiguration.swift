@@ -82,8 +82,9 @@ public struct HTTPServerConfiguration: Sendable {
     }
 
     /// libmicrohttpd's per-connection memory pool: holds the request line and headers (a request that does not
-    /// fit gets MHD's own 414/431) plus read and write buffers.
-    var connectionMemoryLimit: Int { max(32 * 1024, maxURLLength + maxHeaderBytes + 16 * 1024) }
+    /// fit gets MHD's own 414/431) plus read and write buffers. MHD clears the pool between keep-alive requests,
+    /// so it is kept no larger than the limits need (16 KiB with the defaults).
+    var connectionMemoryLimit: Int { max(16 * 1024, maxURLLength + maxHeaderBytes + 6 * 1024) }
 }
 
 /// A failure to configure or start the server.

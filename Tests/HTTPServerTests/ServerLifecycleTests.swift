@@ -117,6 +117,16 @@ import Telemetry
         again.shutdown()
     }
 
+    @Test func releasingTheServerStopsIt() throws {
+        var f: Fixture? = try Fixture()
+        let port = try #require(f?.port)
+        let c = try TestConnection(port: port)
+        #expect(try c.request("/healthz").status == 200)
+        f = nil
+        #expect(c.waitForClose())
+        #expect(throws: TestClientError.self) { try TestConnection(port: port) }
+    }
+
     @Test func bindFailureIsAnErrorAndLogged() throws {
         let f = try Fixture()
         var configuration = HTTPServerConfiguration()
