@@ -41,37 +41,19 @@ extension Bool: HTTPParameterValue {
     public static var httpParameterExpectation: String { "true or false" }
 }
 
-extension Int: HTTPParameterValue {
+extension HTTPParameterValue where Self: FixedWidthInteger {
+    /// Parses a decimal integer (no `+`, no spaces) within the type's range.
     public init?(httpParameter text: String) {
-        guard !text.hasPrefix("+"), let v = Int(text, radix: 10) else { return nil }
+        guard !text.hasPrefix("+"), let v = Self(text, radix: 10) else { return nil }
         self = v
     }
-    public static var httpParameterExpectation: String { "a decimal integer" }
+    public static var httpParameterExpectation: String { "a decimal integer from \(Self.min) to \(Self.max)" }
 }
 
-extension Int64: HTTPParameterValue {
-    public init?(httpParameter text: String) {
-        guard !text.hasPrefix("+"), let v = Int64(text, radix: 10) else { return nil }
-        self = v
-    }
-    public static var httpParameterExpectation: String { "a decimal integer" }
-}
-
-extension UInt64: HTTPParameterValue {
-    public init?(httpParameter text: String) {
-        guard !text.hasPrefix("+"), let v = UInt64(text, radix: 10) else { return nil }
-        self = v
-    }
-    public static var httpParameterExpectation: String { "a decimal integer from 0 to 18446744073709551615" }
-}
-
-extension UInt32: HTTPParameterValue {
-    public init?(httpParameter text: String) {
-        guard !text.hasPrefix("+"), let v = UInt32(text, radix: 10) else { return nil }
-        self = v
-    }
-    public static var httpParameterExpectation: String { "a decimal integer from 0 to 4294967295" }
-}
+extension Int: HTTPParameterValue {}
+extension Int64: HTTPParameterValue {}
+extension UInt64: HTTPParameterValue {}
+extension UInt32: HTTPParameterValue {}
 
 /// One HTTP request as a handler sees it: method, decoded path, the matched route and its parameters,
 /// query parameters, headers and (if the server accepts bodies) the body.
