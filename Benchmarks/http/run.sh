@@ -6,6 +6,7 @@
 #
 # Environment:
 #   DURATION      seconds per measured wrk run (default 30; `SECONDS` is a bash built-in and cannot be used)
+#   ROUNDS        alternating rounds per server (default 1); figures are medians over the rounds
 #   CONNECTIONS   wrk connections (default 64); WRK_THREADS wrk threads (default 2)
 #   BENCH_PATH    request path (default: a /v1/generators/{address} URL)
 #   SERVER_CMD    command that starts the server under test and prints `listening http://HOST:PORT` on its first
@@ -17,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 DURATION=${DURATION:-30}
+ROUNDS=${ROUNDS:-1}
 CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-2}
 BENCH_PATH=${BENCH_PATH:-/v1/generators/0x5FbDB2315678afecb367f032d93F642f64180aa3}
@@ -101,11 +103,12 @@ cmp -s <(curl -s "http://127.0.0.1:$NGINX_PORT$BENCH_PATH") "$WORK/www$BENCH_PAT
     || { echo "error: nginx does not serve the same body" >&2; exit 1; }
 
 # ---- measure -----------------------------------------------------------------------------------
-run_wrk() {  # name url
-    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d2s "$2" >/dev/null  # warm-up
+# ROUNDS alternate the two servers so that load from other processes hits both alike; each figure reported is the
+# median over the rounds (requests/s and p99 separately), errors are summed.
+run_wrk() {  # file url
     wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$2" | tee "$OUT_DIR/$1.txt" >&2
 }
-# requests/s, p99 in ms, errors (socket errors + non-2xx) from a wrk report.
+# "requests/s p99-ms errors" (socket errors + non-2xx) from one wrk report.
 parse() {
     awk '
         /Requests\/sec:/ { rps = $2 }
@@ -115,18 +118,35 @@ parse() {
         /Non-2xx or 3xx responses:/ { err += $NF }
         END { printf "%.0f %.3f %d\n", rps, p99, err }' "$OUT_DIR/$1.txt"
 }
+# Median of requests/s, median of p99, sum of errors over the rounds of one server.
+summarize() {  # name
+    for r in $(seq 1 "$ROUNDS"); do parse "$1-$r"; done | awk '
+        { rps[NR] = $1; p99[NR] = $2; err += $3 }
+        function median(a, n,    i, j, t) {
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
+        END { printf "%.0f %.3f %d\n", median(rps, NR), median(p99, NR), err }'
+}
 
-echo "== HTTPServer (http-bench-server or SERVER_CMD): GET $BENCH_PATH ($BYTES bytes), ${DURATION}s, $CONNECTIONS connections" >&2
-run_wrk ours "$BASE$BENCH_PATH"
-echo "== nginx $(nginx -v 2>&1 | sed 's/.*\///'): same bytes as a static file" >&2
-run_wrk nginx "http://127.0.0.1:$NGINX_PORT$BENCH_PATH"
+OURS_URL="$BASE$BENCH_PATH"
+NGINX_URL="http://127.0.0.1:$NGINX_PORT$BENCH_PATH"
+wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d2s "$OURS_URL" >/dev/null   # warm-up
+wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d2s "$NGINX_URL" >/dev/null
+for r in $(seq 1 "$ROUNDS"); do
+    echo "== round $r/$ROUNDS: HTTPServer, GET $BENCH_PATH ($BYTES bytes), ${DURATION}s, $CONNECTIONS connections" >&2
+    run_wrk "ours-$r" "$OURS_URL"
+    echo "== round $r/$ROUNDS: nginx $(nginx -v 2>&1 | sed 's/.*\///'), the same bytes as a static file" >&2
+    run_wrk "nginx-$r" "$NGINX_URL"
+done
 
-read -r OURS_RPS OURS_P99 OURS_ERR < <(parse ours)
-read -r NGINX_RPS NGINX_P99 NGINX_ERR < <(parse nginx)
+read -r OURS_RPS OURS_P99 OURS_ERR < <(summarize ours)
+read -r NGINX_RPS NGINX_P99 NGINX_ERR < <(summarize nginx)
 RATIO=$(awk -v a="$OURS_RPS" -v b="$NGINX_RPS" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
 VERDICT=$(awk -v r="$RATIO" -v p="$OURS_P99" -v e="$OURS_ERR" 'BEGIN { print (r >= 0.3 && p < 5 && e == 0) ? "met" : "NOT met" }')
 
 {
+    echo "GET $BENCH_PATH, $BYTES-byte JSON body, wrk -t$WRK_THREADS -c$CONNECTIONS, $ROUNDS x ${DURATION}s per server (medians)"
     printf '%-12s %12s %10s %8s\n' server "requests/s" "p99 ms" errors
     printf '%-12s %12s %10s %8s\n' HTTPServer "$OURS_RPS" "$OURS_P99" "$OURS_ERR"
     printf '%-12s %12s %10s %8s\n' nginx "$NGINX_RPS" "$NGINX_P99" "$NGINX_ERR"

@@ -42,12 +42,15 @@ public final class HTTPServer: Sendable {
     }
     private let daemon: Mutex<Daemon?>
     private let logger: Logger
+    private let core: ServerCore
+    private let registry: MetricsRegistry
 
     /// Starts serving `router`'s routes and the standard endpoints.
     ///
     /// - Parameters:
     ///   - document: title, version and named schemas of `/openapi.json`; the paths come from the routes.
-    ///   - metrics: receives `http_requests_total` and `http_request_duration_seconds`; `/metrics` renders it.
+    ///   - metrics: the process's registry; `/metrics` renders it followed by the server's own
+    ///     `http_requests_total{route,status}` and `http_request_duration_seconds{route}` (see `metricsText()`).
     ///   - readiness: called on every `/readyz` request (on a server thread; keep it cheap).
     /// - Throws: `HTTPServerError` if the configuration is invalid, the document references an undefined schema,
     ///   or the socket cannot be bound.
@@ -59,7 +62,12 @@ public final class HTTPServer: Sendable {
             throw HTTPServerError(.invalidConfiguration, "host \(configuration.host) is not an IP address literal")
         }
         var all = router
-        StandardEndpoints.register(into: &all, metrics: metrics, readiness: readiness)
+        var patterns: [String] = []
+        for pattern in all.routes.map(\.pattern) + StandardEndpoints.patterns where !patterns.contains(pattern) {
+            patterns.append(pattern)
+        }
+        let httpMetrics = HTTPMetrics(patterns: patterns)
+        StandardEndpoints.register(into: &all, registry: metrics, httpMetrics: httpMetrics, readiness: readiness)
         // The document lists /openapi.json too: render it from the routes with that route in place.
         var documented = all
         StandardEndpoints.registerOpenAPI(into: &documented, body: [])
@@ -69,7 +77,7 @@ public final class HTTPServer: Sendable {
         }
         StandardEndpoints.registerOpenAPI(into: &all, body: document.render(routes: documented.routes))
         let core = ServerCore(configuration: configuration, table: RouteTable(all.routes), logger: logger,
-                              metrics: HTTPMetrics(registry: metrics))
+                              metrics: httpMetrics)
         let retained = Unmanaged.passRetained(core)
 
         let addressPointer = UnsafeMutablePointer<SocketAddress>.allocate(capacity: 1)
@@ -123,6 +131,8 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         self.port = kalypso_mhd_bound_port(handle)
         self.logger = logger
+        self.core = core
+        self.registry = metrics
         self.daemon = Mutex(Daemon(handle: handle, settings: settings, address: addressPointer, core: retained))
         logger.info("HTTP server listening", [("listen", listen), ("threads", String(configuration.threads))])
     }
@@ -143,6 +153,15 @@ public final class HTTPServer: Sendable {
     public var openConnections: Int {
         daemon.withLock { d in d.map { Int(kalypso_mhd_current_connections($0.handle)) } ?? 0 }
     }
+
+    /// The Prometheus text `/metrics` answers: the registry's metrics followed by the server's HTTP metrics.
+    public func metricsText() -> String { StandardEndpoints.metricsText(registry: registry, httpMetrics: core.metrics) }
+
+    /// Requests answered so far for a route pattern (`unmatched` for requests that matched none) with `status`.
+    public func requestCount(route: String, status: Int) -> UInt64 { core.metrics.count(route: route, status: status) }
+
+    /// Latency observations so far for a route pattern.
+    public func latencyObservationCount(route: String) -> UInt64 { core.metrics.observations(route: route) }
 
     /// Whether the server is still serving.
     public var isRunning: Bool { daemon.withLock { $0 != nil } }

@@ -106,8 +106,9 @@ public struct Router: Sendable {
 /// The compiled, immutable lookup structure the server matches requests against.
 final class RouteTable: Sendable {
     enum Match {
-        case found(Int, [(name: String, value: String)])
-        case methodNotAllowed(pattern: String, allow: String)
+        /// `routes[route]` answers; `entry` indexes `entries` (one per pattern).
+        case found(route: Int, entry: Int, [(name: String, value: String)])
+        case methodNotAllowed(entry: Int, allow: String)
         case notFound
     }
 
@@ -171,21 +172,21 @@ final class RouteTable: Sendable {
                 start = i + 1
             }
         }
-        var firstMismatch: Entry?
+        var firstMismatch: Int?
         var allow: [HTTPMethod] = []
-        for entry in entries where entry.segments.count == bounds.count {
+        for (index, entry) in entries.enumerated() where entry.segments.count == bounds.count {
             guard Self.matches(entry.segments, path, bounds) else { continue }
             let lookup = method == .head ? [HTTPMethod.head, .get] : [method]
             for m in lookup {
                 if let hit = entry.methods.first(where: { $0.0 == m }) {
-                    return .found(hit.1, Self.parameters(entry.segments, path, bounds))
+                    return .found(route: hit.1, entry: index, Self.parameters(entry.segments, path, bounds))
                 }
             }
-            if firstMismatch == nil { firstMismatch = entry }
+            if firstMismatch == nil { firstMismatch = index }
             allow += entry.methods.map(\.0)
         }
         if let firstMismatch {
-            return .methodNotAllowed(pattern: firstMismatch.pattern, allow: Self.allowHeader(allow))
+            return .methodNotAllowed(entry: firstMismatch, allow: Self.allowHeader(allow))
         }
         return .notFound
     }

@@ -9,6 +9,8 @@ final class ServerCore: Sendable {
     let table: RouteTable
     let logger: Logger
     let metrics: HTTPMetrics
+    /// The metrics series of each route-table entry.
+    let series: [Int]
 
     /// `*req_cls` of a request whose target exceeded `maxURLLength` (set by the URI callback). Never dereferenced.
     static var uriTooLongMarker: UnsafeMutableRawPointer? { UnsafeMutableRawPointer(bitPattern: 1) }
@@ -22,6 +24,7 @@ final class ServerCore: Sendable {
         self.table = table
         self.logger = logger
         self.metrics = metrics
+        series = table.entries.map { entry in metrics.routes.firstIndex(of: entry.pattern) ?? metrics.unmatchedIndex }
     }
 
     /// A request body being received (only when `maxBodyBytes` > 0). Lives on one connection's thread.
@@ -40,7 +43,7 @@ final class ServerCore: Sendable {
         let state = requestState.pointee
         if state == Self.uriTooLongMarker {
             let error = HTTPError(.uriTooLong, "the request target is longer than \(configuration.maxURLLength) bytes; shorten the path or query string")
-            return finish(connection, error.response, route: HTTPMetrics.unmatched, start: start)
+            return finish(connection, error.response, route: metrics.unmatchedIndex, start: start)
         }
         if state == Self.noBodyMarker {
             return route(connection, url: url, method: method, body: [], start: start)
@@ -67,7 +70,7 @@ final class ServerCore: Sendable {
                 let message = configuration.maxBodyBytes == 0
                     ? "this API takes no request body; send the request without one (parameters go in the path or query string)"
                     : "the request body is larger than \(configuration.maxBodyBytes) bytes"
-                return finish(connection, HTTPError(.payloadTooLarge, message).response, route: HTTPMetrics.unmatched, start: start)
+                return finish(connection, HTTPError(.payloadTooLarge, message).response, route: metrics.unmatchedIndex, start: start)
             }
             requestState.pointee = Unmanaged.passRetained(BodyState()).toOpaque()
             return kalypso_mhd_yes()
@@ -101,10 +104,9 @@ final class ServerCore: Sendable {
         return url.withMemoryRebound(to: UInt8.self, capacity: pathLength) { urlBytes in
             let pathBytes = UnsafeBufferPointer(start: urlBytes, count: pathLength)
             let match = table.match(method: method, path: pathBytes)
-            let label: String = switch match {
-            case .found(let i, _): table.routes[i].pattern
-            case .methodNotAllowed(let pattern, _): pattern
-            case .notFound: HTTPMetrics.unmatched
+            let label: Int = switch match {
+            case .found(_, let entry, _), .methodNotAllowed(let entry, _): series[entry]
+            case .notFound: metrics.unmatchedIndex
             }
             var headers = Collected(limit: configuration.maxHeaderBytes)
             headers.collect(connection, kalypso_mhd_header_kind())
@@ -122,10 +124,11 @@ final class ServerCore: Sendable {
             case .notFound:
                 let error = HTTPError(.notFound, "no route matches \(method) \(JSONWriter.quoted(String(path.prefix(200)))); GET /openapi.json lists the routes")
                 return finish(connection, error.response, route: label, start: start)
-            case .methodNotAllowed(let pattern, let allow):
+            case .methodNotAllowed(let entry, let allow):
+                let pattern = table.entries[entry].pattern
                 let error = HTTPError(.methodNotAllowed, "\(pattern) does not accept \(method); use \(allow)", headers: [("Allow", allow)])
                 return finish(connection, error.response, route: label, start: start)
-            case .found(let index, let parameters):
+            case .found(let index, _, let parameters):
                 var query = Collected(limit: Int.max)
                 if queryCount > 0 { query.collect(connection, kalypso_mhd_get_argument_kind()) }
                 let route = table.routes[index]
@@ -153,7 +156,7 @@ final class ServerCore: Sendable {
 
     // MARK: Answering
 
-    private func finish(_ connection: OpaquePointer, _ response: Response, route: String, start: ContinuousClock.Instant) -> MHD_Result {
+    private func finish(_ connection: OpaquePointer, _ response: Response, route: Int, start: ContinuousClock.Instant) -> MHD_Result {
         let result = Self.queue(connection, response)
         let elapsed = start.duration(to: .now).components
         metrics.record(route: route, status: response.status,

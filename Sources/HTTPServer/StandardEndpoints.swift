@@ -6,6 +6,7 @@ enum StandardEndpoints {
     static let readyz = "/readyz"
     static let metrics = "/metrics"
     static let openAPI = "/openapi.json"
+    static let patterns = [healthz, readyz, metrics, openAPI]
 
     /// The Prometheus text exposition content type.
     static let prometheusContentType = "text/plain; version=0.0.4; charset=utf-8"
@@ -13,7 +14,7 @@ enum StandardEndpoints {
     static let healthSchema = JSONSchema.object([("status", .string(enum: ["ok"]))])
     static let readySchema = JSONSchema.object([("status", .string(enum: ["ready"]))])
 
-    static func register(into router: inout Router, metrics: MetricsRegistry,
+    static func register(into router: inout Router, registry: MetricsRegistry, httpMetrics: HTTPMetrics,
                          readiness: @escaping @Sendable () -> HTTPServer.Readiness) {
         let ops = Operations.self
         router.get(healthz, ops.healthz) { _ in
@@ -28,8 +29,13 @@ enum StandardEndpoints {
             }
         }
         router.get(Self.metrics, ops.metrics) { _ in
-            Response(contentType: prometheusContentType, body: Array(metrics.render().utf8))
+            Response(contentType: prometheusContentType, body: Array(metricsText(registry: registry, httpMetrics: httpMetrics).utf8))
         }
+    }
+
+    /// The registry's metrics followed by the server's HTTP families.
+    static func metricsText(registry: MetricsRegistry, httpMetrics: HTTPMetrics) -> String {
+        registry.render() + httpMetrics.render()
     }
 
     /// Registers `/openapi.json` serving `body` (rendered once at start).

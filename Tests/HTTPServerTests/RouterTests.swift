@@ -14,9 +14,9 @@ import Testing
         var p = path
         return p.withUTF8 { bytes in
             switch t.match(method: method, path: bytes) {
-            case .found(let i, let params):
+            case .found(let i, _, let params):
                 return t.routes[i].pattern + (params.isEmpty ? "" : " " + params.map { "\($0.name)=\($0.value)" }.joined(separator: ","))
-            case .methodNotAllowed(let pattern, let allow): return "405 \(pattern) [\(allow)]"
+            case .methodNotAllowed(let entry, let allow): return "405 \(t.entries[entry].pattern) [\(allow)]"
             case .notFound: return "404"
             }
         }

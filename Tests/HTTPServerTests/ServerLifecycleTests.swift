@@ -34,10 +34,12 @@ import Telemetry
         #expect(try c.request("/v1/markets/999").status == 404)
         #expect(try c.request("/nowhere").status == 404)
         let route = "/v1/markets/{id}"
-        #expect(f.metrics.value("http_requests_total", labels: [("route", route), ("status", "200")]) == 3)
-        #expect(f.metrics.value("http_requests_total", labels: [("route", route), ("status", "404")]) == 1)
-        #expect(f.metrics.value("http_requests_total", labels: [("route", "unmatched"), ("status", "404")]) == 1)
-        #expect(f.metrics.observationCount("http_request_duration_seconds", labels: [("route", route)]) == 4)
+        f.metrics.increment("app_events_total", labels: [("kind", "test")])
+        #expect(f.server.requestCount(route: route, status: 200) == 3)
+        #expect(f.server.requestCount(route: route, status: 404) == 1)
+        #expect(f.server.requestCount(route: "unmatched", status: 404) == 1)
+        #expect(f.server.requestCount(route: "/v1/generators/count", status: 200) == 0)
+        #expect(f.server.latencyObservationCount(route: route) == 4)
 
         let text = try c.request("/metrics")
         #expect(text.status == 200)
@@ -45,6 +47,10 @@ import Telemetry
         #expect(text.text.contains(#"http_requests_total{route="/v1/markets/{id}",status="200"} 3"#))
         #expect(text.text.contains("# TYPE http_request_duration_seconds histogram"))
         #expect(text.text.contains(#"http_request_duration_seconds_count{route="/v1/markets/{id}"} 4"#))
+        #expect(text.text.contains(#"http_request_duration_seconds_bucket{route="/v1/markets/{id}",le="+Inf"} 4"#))
+        #expect(text.text.contains(#"http_requests_total{route="unmatched",status="404"} 1"#))
+        #expect(text.text.contains(#"app_events_total{kind="test"} 1"#), "the registry's own metrics come first")
+        #expect(f.server.metricsText().contains(#"http_requests_total{route="/metrics",status="200"} 1"#))
     }
 
     @Test func openAPIDocumentListsEveryRoute() throws {
@@ -88,7 +94,7 @@ import Telemetry
             }
         }
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 }.prefix(3))")
-        #expect(f.metrics.value("http_requests_total", labels: [("route", "/v1/markets/{id}"), ("status", "200")]) == Double(clients * perClient))
+        #expect(f.server.requestCount(route: "/v1/markets/{id}", status: 200) == UInt64(clients * perClient))
     }
 
     @Test func shutdownReleasesThePortAndJoinsThreads() throws {
