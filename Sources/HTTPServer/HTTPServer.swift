@@ -9,12 +9,14 @@ import Telemetry
 /// libmicrohttpd runs `configuration.threads` worker threads, each with its own epoll loop accepting from the
 /// shared listening socket; handlers run synchronously on those threads. The server starts in `init` and
 /// stops in `shutdown()` (or when released): the daemon joins every thread and closes every socket.
+/// The four standard paths are reserved: registering one of them in the `Router` stops the process at start
+/// (a programming error, like any other duplicate route).
 ///
 /// ```swift
 /// var router = Router()
 /// router.get("/v1/markets/{id}", OpenAPIOperation(summary: "One market", responses: [.json(200, "the market", .ref("Market"))])) { req in
 ///     let id = try req.pathParameter("id", as: UInt64.self)
-///     return .json { w in w.field("id", id) }
+///     return .jsonObject { w in w.field("id", id) }
 /// }
 /// let server = try HTTPServer(router: router, document: OpenAPIDocument(title: "kalypso-mirror", version: "1"),
 ///                             metrics: registry, logger: logger, readiness: { .ready })

@@ -35,6 +35,13 @@ public struct Response: Sendable {
         return Response(status: status, json: w)
     }
 
+    /// A JSON response whose top-level object's members `members` writes.
+    public static func jsonObject(status: Int = 200, capacity: Int = 512, _ members: (inout JSONWriter) throws -> Void) rethrows -> Response {
+        var w = JSONWriter(capacity: capacity)
+        try w.object(members)
+        return Response(status: status, json: w)
+    }
+
     /// A plain-text response.
     public static func text(status: Int = 200, _ text: String, contentType: String = "text/plain; charset=utf-8") -> Response {
         Response(status: status, contentType: contentType, body: Array(text.utf8))

@@ -18,12 +18,12 @@ enum StandardEndpoints {
                          readiness: @escaping @Sendable () -> HTTPServer.Readiness) {
         let ops = Operations.self
         router.get(healthz, ops.healthz) { _ in
-            Response.json(capacity: 16) { w in w.object { w in w.field("status", "ok") } }
+            Response.jsonObject(capacity: 16) { w in w.field("status", "ok") }
         }
         router.get(readyz, ops.readyz) { _ in
             switch readiness() {
             case .ready:
-                return Response.json(capacity: 32) { w in w.object { w in w.field("status", "ready") } }
+                return Response.jsonObject(capacity: 32) { w in w.field("status", "ready") }
             case .notReady(let reason):
                 return HTTPError(.notReady, reason).response
             }

@@ -80,7 +80,7 @@ final class Fixture: Sendable {
             track()
             let id = try request.pathParameter("id", as: UInt64.self)
             guard id <= 100 else { throw HTTPError.notFound("market \(id) does not exist; GET /v1/markets lists them") }
-            return .json { w in w.object { w in w.field("id", id) } }
+            return .jsonObject { w in w.field("id", id) }
         }
         router.get("/v1/markets/{id}/stats", OpenAPIOperation(
             summary: "Market statistics",
