@@ -62,7 +62,7 @@ final class HTTPMetrics: Sendable {
     /// The two families in Prometheus text format (0.0.4); series never hit are omitted.
     func render() -> String {
         var counters = "# HELP \(Self.requests) HTTP requests answered, by route pattern and status\n# TYPE \(Self.requests) counter\n"
-        var histograms = "# HELP \(Self.duration) Time from the complete request to the queued response, by route pattern\n# TYPE \(Self.duration) histogram\n"
+        var histograms = "# HELP \(Self.duration) Time from the complete request to its response being ready, by route pattern\n# TYPE \(Self.duration) histogram\n"
         for (r, route) in routes.enumerated() {
             let base = r * Self.perRoute
             let label = "route=\"\(Self.escape(route))\""

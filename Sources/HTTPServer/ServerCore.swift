@@ -157,11 +157,11 @@ final class ServerCore: Sendable {
     // MARK: Answering
 
     private func finish(_ connection: OpaquePointer, _ response: Response, route: Int, start: ContinuousClock.Instant) -> MHD_Result {
-        let result = Self.queue(connection, response)
+        // Recorded before queueing, so a client that has its response always finds it counted.
         let elapsed = start.duration(to: .now).components
         metrics.record(route: route, status: response.status,
                        seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
-        return result
+        return Self.queue(connection, response)
     }
 
     /// Hands `response` to MHD (copied into MHD's memory).

@@ -109,7 +109,9 @@ import Telemetry
         f.server.shutdown()
         #expect(!f.server.isRunning)
         #expect(c.waitForClose(), "open connections are closed")
-        for tid in tids { #expect(!FileManager.default.fileExists(atPath: "/proc/self/task/\(tid)"), "thread \(tid) joined") }
+        // A joined thread's /proc entry can linger for a moment after pthread_join returns: wait for it (bounded).
+        let gone = waitUntil { tids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/self/task/\($0)") } }
+        #expect(gone, "every handler thread is joined and gone")
         #expect(throws: TestClientError.self) { try TestConnection(port: port) }
         f.server.shutdown()  // idempotent
 

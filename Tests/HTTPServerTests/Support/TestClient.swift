@@ -130,3 +130,13 @@ final class TestConnection {
 func fetch(_ port: UInt16, _ target: String, method: String = "GET", headers: [(String, String)] = []) throws -> RawResponse {
     try TestConnection(port: port).request(target, method: method, headers: headers)
 }
+
+/// Polls `condition` every millisecond until it holds (true) or a 10 s guard passes (false).
+func waitUntil(_ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        usleep(1000)
+    }
+    return condition()
+}
