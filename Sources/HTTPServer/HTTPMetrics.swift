@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Lock-free request metrics: `http_requests_total{route,status}` and `http_request_duration_seconds{route}`.
@@ -84,17 +85,10 @@ final class HTTPMetrics: Sendable {
         return counters + histograms
     }
 
+    /// A Prometheus label value: backslash, double quote and newline escaped.
     private static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }
 
