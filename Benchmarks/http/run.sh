@@ -80,6 +80,8 @@ http {
     tcp_nopush on;
     tcp_nodelay on;
     keepalive_requests 1000000;
+    open_file_cache max=16 inactive=600s;   # a well-tuned peer: no open/fstat/close per request
+    open_file_cache_valid 600s;
     client_body_temp_path $WORK/nginx/body;
     proxy_temp_path $WORK/nginx/proxy;
     fastcgi_temp_path $WORK/nginx/fastcgi;
