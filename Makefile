@@ -82,3 +82,10 @@ test-postgres: apt-deps postgres-deps
 postgres-deps:
 	@dpkg -s postgresql >/dev/null 2>&1 || { echo "installing: postgresql"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
+# ---- HTTP server benchmark (issue 7; standalone, not part of `bench` yet) -------------------
+# wrk against http-bench-server and against nginx serving the same body; DURATION=seconds (default 30).
+.PHONY: bench-http
+bench-http: apt-deps
+	@missing=""; for p in wrk nginx-light curl; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+	Benchmarks/http/run.sh

@@ -22,6 +22,7 @@ let package = Package(
         // (N ≥ 2^(16r), e.g. the wiki vector N=2^18 r=1). Always -O2: at -O0 a debug-build test of
         // N=2^18 would take seconds.
         .target(name: "CScryptCore", cSettings: [.unsafeFlags(["-O2"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
         // MARK: Core: bytes, numbers, hashing, RLP, ABI, signatures, transactions, keystore. No I/O.
         .target(name: "EthereumKit", dependencies: ["CSecp256k1", "COpenSSL", "CScryptCore"]),
@@ -29,6 +30,10 @@ let package = Package(
         .target(name: "Telemetry"),
         // MARK: SQL access layer: bound-parameter queries, SQLite and PostgreSQL connections, migrations.
         .target(name: "Database", dependencies: ["CSQLite", "CPostgres", "COpenSSL", "EthereumKit", "Telemetry"]),
+        // MARK: HTTP server over libmicrohttpd: routing, limits, JSON writer, OpenAPI builder, health and metrics.
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Telemetry"]),
+        // MARK: A fixed-response server for Benchmarks/http (not part of the user CLI).
+        .executableTarget(name: "http-bench-server", dependencies: ["HTTPServer", "Telemetry"], path: "Sources/HTTPBenchServer"),
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
@@ -41,5 +46,6 @@ let package = Package(
 
         // MARK: Integration tests (need a server; `make test-postgres` starts one).
         .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Telemetry"]),
     ]
 )
