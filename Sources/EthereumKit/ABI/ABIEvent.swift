@@ -4,7 +4,7 @@
 /// Log layout: `topics[0]` = topic0 (absent for anonymous events), then one topic per indexed parameter in
 /// declaration order; the non-indexed parameters are ABI-encoded, in order, as one list in `data`.
 /// An indexed value type (`uintN`, `intN`, `address`, `bool`, `bytesN`) is its 32-byte word; an indexed `bytes`,
-/// `string`, array or tuple is stored as keccak256 of its in-place encoding, so decoding returns that hash.
+/// `string`, array or tuple is stored as a hash (`topicHash(of:)`), so decoding returns that hash.
 public struct ABIEvent: Hashable, Sendable {
     /// The event name.
     public let name: String
@@ -156,7 +156,7 @@ public struct ABIEvent: Hashable, Sendable {
     }
 
     /// Builds the topics and data a contract emitting this event with `values` (one per parameter) would log.
-    /// Indexed dynamic and composite values become keccak256 of their in-place encoding.
+    /// Indexed dynamic and composite values become their `topicHash(of:)`.
     public func encodeLog(_ values: [ABIValue]) throws -> (topics: [Hash32], data: [UInt8]) {
         guard values.count == inputs.count else {
             throw ABIError(.invalidValue, "\(values.count) values for event \(signature) with \(inputs.count) parameters")
@@ -170,7 +170,7 @@ public struct ABIEvent: Hashable, Sendable {
                 if p.type.isElementary && !p.type.isDynamic {
                     topics.append(Hash32(ABIEncoder.word(v)))
                 } else {
-                    topics.append(Keccak256.hash(ABIEvent.inPlaceEncoding(v)))
+                    topics.append(ABIEvent.topicHash(of: v))
                 }
             } else {
                 dataTypes.append(p.type)
@@ -180,8 +180,19 @@ public struct ABIEvent: Hashable, Sendable {
         return (topics, try ABIEncoder.encode(types: dataTypes, values: dataValues))
     }
 
-    /// Solidity's in-place encoding of an indexed value: words for value types, the raw bytes padded to 32 for
-    /// `bytes`/`string`, and the concatenation of the members' in-place encodings for arrays and tuples.
+    /// The topic that stands for an indexed dynamic or composite value: keccak256 of the raw bytes of a `bytes` or
+    /// `string`, or of the in-place encoding of an array or tuple.
+    public static func topicHash(of value: ABIValue) -> Hash32 {
+        switch value {
+        case .bytes(let b): return Keccak256.hash(b)
+        case .string(let s): return Keccak256.hash(utf8: s)
+        default: return Keccak256.hash(inPlaceEncoding(value))
+        }
+    }
+
+    /// Solidity's in-place encoding of a member of an indexed array or tuple: words for value types, the raw bytes
+    /// padded to a multiple of 32 for `bytes`/`string`, and the concatenation of the members' in-place encodings
+    /// for arrays and tuples (no lengths, no offsets).
     static func inPlaceEncoding(_ value: ABIValue) -> [UInt8] {
         switch value {
         case .bytes(let b): return b + [UInt8](repeating: 0, count: (32 - b.count % 32) % 32)
@@ -205,13 +216,13 @@ public struct ABIEvent: Hashable, Sendable {
 /// A decoded log: the event and one value per parameter, in declaration order.
 ///
 /// An indexed parameter of a value type comes back as `.value`; an indexed `bytes`, `string`, array or tuple comes
-/// back as `.topicHash(h)` with h = keccak256 of its in-place encoding, because the log does not contain the value.
+/// back as `.topicHash(h)` (h = `ABIEvent.topicHash(of: value)`), because the log does not contain the value.
 public struct DecodedEvent: Hashable, Sendable {
     /// A parameter's decoded value, or the hash that stands for it in a topic.
     public enum Value: Hashable, Sendable {
         /// The value itself (from the data, or an indexed value type from its topic).
         case value(ABIValue)
-        /// An indexed dynamic or composite parameter: keccak256 of its in-place encoding.
+        /// An indexed dynamic or composite parameter: its hash (`ABIEvent.topicHash(of:)`).
         case topicHash(Hash32)
 
         /// The value, or nil for a topic hash.

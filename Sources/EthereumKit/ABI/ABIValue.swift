@@ -78,10 +78,6 @@ extension ABIValue {
 }
 
 extension ABIValue {
-    /// A `uint` value from a `UInt64`.
-    @inlinable public static func uint(_ v: UInt64) -> ABIValue { .uint(UInt256(v)) }
-    /// An `int` value from an `Int`.
-    @inlinable public static func int(_ v: Int) -> ABIValue { .int(Int256(v)) }
     /// A `bytes32` value from a `Hash32`.
     public static func fixedBytes(_ hash: Hash32) -> ABIValue { .fixedBytes(hash.bytes) }
 
