@@ -27,5 +27,7 @@ let package = Package(
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
+        // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
+        .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
     ]
 )

@@ -2,5 +2,7 @@
 enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
         KeccakCommand.self,
+        ABICommand.self,
+        AddressCommand.self,
     ]
 }

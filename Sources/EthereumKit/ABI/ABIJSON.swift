@@ -88,7 +88,7 @@ extension ABIValue {
         }
         var parser = ArgumentParser(text)
         let loose = try parser.parseTop()
-        self = try loose.convert(to: type, path: "argument")
+        self = try loose.convert(to: type, path: "value")
     }
 }
 
