@@ -36,16 +36,36 @@ public struct ABIDecodingPlan: Sendable {
         var ownHeadSize: Int
     }
 
+    /// The layout, shared by every copy of the plan (so copying a plan or an event costs one retain).
+    @usableFromInline
+    final class Storage: Sendable {
+        let types: [ABIType]
+        @usableFromInline let nodes: [Node]
+        @usableFromInline let children: [Int32]
+        /// One type per node, only read to build error messages.
+        let nodeTypes: [ABIType]
+        /// Index (into `children`) of the top-level list.
+        @usableFromInline let rootStart: Int32
+        /// The total head size of the top-level list.
+        @usableFromInline let headSize: Int
+
+        init(types: [ABIType], nodes: [Node], children: [Int32], nodeTypes: [ABIType], rootStart: Int32, headSize: Int) {
+            self.types = types
+            self.nodes = nodes
+            self.children = children
+            self.nodeTypes = nodeTypes
+            self.rootStart = rootStart
+            self.headSize = headSize
+        }
+    }
+
+    @usableFromInline let storage: Storage
+
     /// The types this plan decodes, in order.
-    public let types: [ABIType]
-    @usableFromInline let nodes: [Node]
-    @usableFromInline let children: [Int32]
-    /// One type per node, only read to build error messages.
-    let nodeTypes: [ABIType]
-    /// Index (into `children`) of the top-level list and its head size.
-    @usableFromInline let rootStart: Int32
+    public var types: [ABIType] { storage.types }
     /// The total head size of the top-level list: the minimum data length.
-    public let headSize: Int
+    public var headSize: Int { storage.headSize }
+    @usableFromInline var nodes: [Node] { storage.nodes }
 
     /// Builds the layout of `types`, validating each (sizes, nesting, static size).
     /// - Throws: `ABIError` (`.invalidType`) for an invalid type.
@@ -63,12 +83,7 @@ public struct ABIDecodingPlan: Sendable {
             }
             head = s
         }
-        self.types = types
-        self.nodes = builder.nodes
-        self.children = builder.children
-        self.nodeTypes = builder.nodeTypes
-        self.rootStart = start
-        self.headSize = head
+        self.storage = Storage(types: types, nodes: builder.nodes, children: builder.children, nodeTypes: builder.nodeTypes, rootStart: start, headSize: head)
     }
 
     private struct Builder {
@@ -116,11 +131,12 @@ public struct ABIDecodingPlan: Sendable {
     /// Decodes a payload into one value per type.
     /// - Throws: `ABIError` naming the byte offset and type of the first violation; never traps.
     public func decode(_ data: UnsafeRawBufferPointer) throws -> [ABIValue] {
-        try withReader(data) { reader in
+        let count = storage.types.count
+        return try withReader(data) { reader in
             var out: [ABIValue] = []
-            out.reserveCapacity(types.count)
+            out.reserveCapacity(count)
             var head = 0
-            for k in 0..<types.count {
+            for k in 0..<count {
                 out.append(try reader.decodeRootElement(k, headPosition: &head))
             }
             return out
@@ -136,9 +152,10 @@ public struct ABIDecodingPlan: Sendable {
     /// fill their own arrays without an intermediate one).
     @inlinable
     func withReader<R>(_ data: UnsafeRawBufferPointer, _ body: (inout ABIReader) throws -> R) throws -> R {
-        try nodes.withUnsafeBufferPointer { nodes in
-            try children.withUnsafeBufferPointer { children in
-                var reader = ABIReader(plan: self, raw: data, nodes: nodes, children: children)
+        let storage = self.storage
+        return try storage.nodes.withUnsafeBufferPointer { nodes in
+            try storage.children.withUnsafeBufferPointer { children in
+                var reader = ABIReader(plan: storage, raw: data, nodes: nodes, children: children)
                 return try body(&reader)
             }
         }
@@ -148,7 +165,7 @@ public struct ABIDecodingPlan: Sendable {
 /// The decoding walk over one payload. Node and child indices come from the plan, so they are always in range.
 @usableFromInline
 struct ABIReader {
-    @usableFromInline let plan: ABIDecodingPlan
+    @usableFromInline let plan: ABIDecodingPlan.Storage
     @usableFromInline let raw: UnsafeRawBufferPointer
     @usableFromInline let nodes: UnsafeBufferPointer<ABIDecodingPlan.Node>
     @usableFromInline let children: UnsafeBufferPointer<Int32>
@@ -156,7 +173,7 @@ struct ABIReader {
     @usableFromInline var budget: Int
 
     @usableFromInline
-    init(plan: ABIDecodingPlan, raw: UnsafeRawBufferPointer, nodes: UnsafeBufferPointer<ABIDecodingPlan.Node>, children: UnsafeBufferPointer<Int32>) {
+    init(plan: ABIDecodingPlan.Storage, raw: UnsafeRawBufferPointer, nodes: UnsafeBufferPointer<ABIDecodingPlan.Node>, children: UnsafeBufferPointer<Int32>) {
         self.plan = plan
         self.raw = raw
         self.nodes = nodes

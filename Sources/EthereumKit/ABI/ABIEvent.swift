@@ -6,21 +6,6 @@
 /// An indexed value type (`uintN`, `intN`, `address`, `bool`, `bytesN`) is its 32-byte word; an indexed `bytes`,
 /// `string`, array or tuple is stored as a hash (`topicHash(of:)`), so decoding returns that hash.
 public struct ABIEvent: Hashable, Sendable {
-    /// The event name.
-    public let name: String
-    /// The parameters in declaration order.
-    public let inputs: [ABIParameter]
-    /// Whether the event is anonymous (no topic0; up to 4 indexed parameters).
-    public let anonymous: Bool
-    /// The canonical signature, e.g. `RegisteredGenerator(address,uint256,uint256)`.
-    public let signature: String
-    /// keccak256(signature): the first topic of a non-anonymous event's logs.
-    public let topic0: Hash32
-    /// The number of indexed parameters.
-    public let indexedCount: Int
-    /// The plan for the non-indexed parameters (the log data).
-    public let dataPlan: ABIDecodingPlan
-
     @usableFromInline
     enum Slot: Sendable {
         /// A value type read from topic `index` (kind and size as in the decoding plan).
@@ -30,28 +15,62 @@ public struct ABIEvent: Hashable, Sendable {
         /// The `k`-th non-indexed parameter.
         case data(Int)
     }
-    @usableFromInline let slots: [Slot]
+
+    /// Everything about the event, shared by every copy (a decoded log holds its event for one retain).
+    @usableFromInline
+    final class Storage: Sendable {
+        let name: String
+        let inputs: [ABIParameter]
+        let anonymous: Bool
+        let signature: String
+        let topic0: Hash32
+        let indexedCount: Int
+        let dataPlan: ABIDecodingPlan
+        @usableFromInline let slots: [Slot]
+
+        init(name: String, inputs: [ABIParameter], anonymous: Bool, signature: String, topic0: Hash32, indexedCount: Int, dataPlan: ABIDecodingPlan, slots: [Slot]) {
+            self.name = name
+            self.inputs = inputs
+            self.anonymous = anonymous
+            self.signature = signature
+            self.topic0 = topic0
+            self.indexedCount = indexedCount
+            self.dataPlan = dataPlan
+            self.slots = slots
+        }
+    }
+
+    @usableFromInline let storage: Storage
+
+    /// The event name.
+    public var name: String { storage.name }
+    /// The parameters in declaration order.
+    public var inputs: [ABIParameter] { storage.inputs }
+    /// Whether the event is anonymous (no topic0; up to 4 indexed parameters).
+    public var anonymous: Bool { storage.anonymous }
+    /// The canonical signature, e.g. `RegisteredGenerator(address,uint256,uint256)`.
+    public var signature: String { storage.signature }
+    /// keccak256(signature): the first topic of a non-anonymous event's logs.
+    public var topic0: Hash32 { storage.topic0 }
+    /// The number of indexed parameters.
+    public var indexedCount: Int { storage.indexedCount }
+    /// The plan for the non-indexed parameters (the log data).
+    public var dataPlan: ABIDecodingPlan { storage.dataPlan }
 
     /// Creates an event; validates types and the number of indexed parameters (≤ 3, or ≤ 4 if anonymous).
     public init(name: String, inputs: [ABIParameter], anonymous: Bool = false) throws {
-        self.name = name
-        self.inputs = inputs
-        self.anonymous = anonymous
-        self.signature = ABISignature.canonical(name, inputs)
-        self.topic0 = Keccak256.hash(utf8: signature)
+        let signature = ABISignature.canonical(name, inputs)
         let indexed = inputs.filter(\.indexed)
         guard indexed.count <= (anonymous ? 4 : 3) else {
             throw ABIError(.invalidJSON, "event \(signature) has \(indexed.count) indexed parameters; at most \(anonymous ? 4 : 3) fit in the topics")
         }
-        self.indexedCount = indexed.count
-        self.dataPlan = try ABISignature.plan(inputs.filter { !$0.indexed }, of: "event \(signature)")
-        for p in indexed { try p.type.validate() }
+        let dataPlan = try ABISignature.plan(inputs.filter { !$0.indexed }, of: "event \(signature)")
         var slots: [Slot] = []
         var topic = anonymous ? 0 : 1
         var dataIndex = 0
         for p in inputs {
             if p.indexed {
-                let plan = try ABIDecodingPlan(types: [p.type])
+                let plan = try ABISignature.plan([p], of: "event \(signature)")
                 let node = plan.nodes[0]
                 if p.type.isElementary && !p.type.isDynamic {
                     slots.append(.topicWord(index: topic, kind: node.kind, size: node.size))
@@ -64,7 +83,8 @@ public struct ABIEvent: Hashable, Sendable {
                 dataIndex += 1
             }
         }
-        self.slots = slots
+        storage = Storage(name: name, inputs: inputs, anonymous: anonymous, signature: signature, topic0: Keccak256.hash(utf8: signature),
+                          indexedCount: indexed.count, dataPlan: dataPlan, slots: slots)
     }
 
     /// Parses a declaration-style signature: `Transfer(address indexed from,address indexed to,uint256 value)`
@@ -112,26 +132,27 @@ public struct ABIEvent: Hashable, Sendable {
     }
 
     /// The number of topics a log of this event has.
-    @inlinable public var topicCount: Int { indexedCount + (anonymous ? 0 : 1) }
+    public var topicCount: Int { storage.indexedCount + (storage.anonymous ? 0 : 1) }
 
     /// Decodes a log from its topics and data.
     /// - Throws: `ABIError` `.topicMismatch` for a wrong topic count or topic0, otherwise the strict data and topic
     ///   word errors of `ABIDecodingPlan` (a dirty indexed `address` topic is rejected like a dirty data word).
     public func decode(topics: [Hash32], data: UnsafeRawBufferPointer) throws -> DecodedEvent {
+        let storage = self.storage
         guard topics.count == topicCount else {
             throw ABIError(.topicMismatch, "event \(signature) has \(topicCount) topics (\(anonymous ? "anonymous, " : "topic0 + ")\(indexedCount) indexed), the log has \(topics.count)")
         }
-        if !anonymous {
-            guard topics[0] == topic0 else {
+        if !storage.anonymous {
+            guard topics[0] == storage.topic0 else {
                 throw ABIError(.topicMismatch, "log topic0 \(topics[0]) is not \(topic0) (\(signature))")
             }
         }
         var values: [DecodedEvent.Value] = []
-        values.reserveCapacity(slots.count)
+        values.reserveCapacity(storage.slots.count)
         do {
-            try dataPlan.withReader(data) { reader in
+            try storage.dataPlan.withReader(data) { reader in
                 var head = 0
-                for (position, slot) in slots.enumerated() {
+                for (position, slot) in storage.slots.enumerated() {
                     switch slot {
                     case .topicWord(let index, let kind, let size):
                         values.append(.value(try ABIReader.value(of: topics[index].uint256, kind: kind, size: size) { problem in

@@ -20,7 +20,8 @@ public struct ContractABI: Sendable {
     public let hasReceive: Bool
 
     private let functionsBySelector: [ABISelector: Int]
-    private let eventsByTopic0: [Hash32: [Int]]
+    /// (topic0, event index), sorted by topic0: a binary search beats hashing 32 bytes for a handful of events.
+    private let topicTable: [(topic0: Hash32, index: Int)]
     private let errorsBySelector: [ABISelector: Int]
 
     /// Creates an ABI from its items.
@@ -40,10 +41,7 @@ public struct ContractABI: Sendable {
             }
             if bySelector[f.selector] == nil { bySelector[f.selector] = i }
         }
-        var byTopic: [Hash32: [Int]] = [:]
-        for (i, e) in events.enumerated() where !e.anonymous {
-            byTopic[e.topic0, default: []].append(i)
-        }
+        let table = events.enumerated().filter { !$0.element.anonymous }.map { (topic0: $0.element.topic0, index: $0.offset) }
         var errorSelectors: [ABISelector: Int] = [:]
         for (i, e) in errors.enumerated() {
             if let j = errorSelectors[e.selector], errors[j].signature != e.signature {
@@ -52,7 +50,7 @@ public struct ContractABI: Sendable {
             if errorSelectors[e.selector] == nil { errorSelectors[e.selector] = i }
         }
         self.functionsBySelector = bySelector
-        self.eventsByTopic0 = byTopic
+        self.topicTable = table.sorted { ($0.topic0, $0.index) < ($1.topic0, $1.index) }
         self.errorsBySelector = errorSelectors
     }
 
@@ -67,9 +65,21 @@ public struct ContractABI: Sendable {
     /// The events called `name` (several when overloaded).
     public func events(named name: String) -> [ABIEvent] { events.filter { $0.name == name } }
     /// The non-anonymous events with this topic0 (usually one).
-    public func events(topic0: Hash32) -> [ABIEvent] { (eventsByTopic0[topic0] ?? []).map { events[$0] } }
+    public func events(topic0: Hash32) -> [ABIEvent] { candidates(topic0).map { events[$0.index] } }
     /// The first non-anonymous event with this topic0.
-    public func event(topic0: Hash32) -> ABIEvent? { eventsByTopic0[topic0]?.first.map { events[$0] } }
+    public func event(topic0: Hash32) -> ABIEvent? { candidates(topic0).first.map { events[$0.index] } }
+
+    /// The table entries whose topic0 equals `topic0` (binary search).
+    private func candidates(_ topic0: Hash32) -> ArraySlice<(topic0: Hash32, index: Int)> {
+        var low = 0, high = topicTable.count
+        while low < high {
+            let mid = (low + high) / 2
+            if topicTable[mid].topic0 < topic0 { low = mid + 1 } else { high = mid }
+        }
+        var end = low
+        while end < topicTable.count && topicTable[end].topic0 == topic0 { end += 1 }
+        return topicTable[low..<end]
+    }
     /// The event with this canonical signature.
     public func event(signature: String) -> ABIEvent? { events.first { $0.signature == signature } }
     /// The errors called `name`.
@@ -86,12 +96,13 @@ public struct ContractABI: Sendable {
         guard let t0 = topics.first else {
             throw ABIError(.unknownItem, "a log without topics is an anonymous event; decode it with its ABIEvent")
         }
-        guard let candidates = eventsByTopic0[t0] else {
+        let found = candidates(t0)
+        guard let first = found.first else {
             throw ABIError(.unknownItem, "no event in the ABI has topic0 \(t0)")
         }
-        if candidates.count == 1 { return try events[candidates[0]].decode(topics: topics, data: data) }
-        let fitting = candidates.first { events[$0].topicCount == topics.count } ?? candidates[0]
-        return try events[fitting].decode(topics: topics, data: data)
+        if found.count == 1 { return try events[first.index].decode(topics: topics, data: data) }
+        let fitting = found.first { events[$0.index].topicCount == topics.count } ?? first
+        return try events[fitting.index].decode(topics: topics, data: data)
     }
 
     /// Decodes a log whose data is held in an array.
