@@ -121,13 +121,13 @@ public struct ABIEvent: Hashable, Sendable {
         for ch in s {
             if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1 }
             if ch == "," && depth == 0 {
-                parts.append(current.trimmingSpaces)
+                parts.append(current.withoutSurroundingSpaces)
                 current = ""
             } else {
                 current.append(ch)
             }
         }
-        parts.append(current.trimmingSpaces)
+        parts.append(current.withoutSurroundingSpaces)
         return parts
     }
 
@@ -281,7 +281,7 @@ public struct DecodedEvent: Hashable, Sendable {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    var withoutSurroundingSpaces: String {
         var s = Substring(self)
         while s.first == " " { s.removeFirst() }
         while s.last == " " { s.removeLast() }

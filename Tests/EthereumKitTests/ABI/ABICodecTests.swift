@@ -140,7 +140,7 @@ import Foundation
     }
 
     @Test func fuzzEntryNeverTraps() {
-        var rng = SplitMix64(seed: 0xAB1)
+        var rng = ABITestRandom(seed: 0xAB1)
         var outcomes = [0, 0]
         for i in 0..<3000 {
             let length = Int(rng.next() % 600)
@@ -160,7 +160,7 @@ import Foundation
 }
 
 /// A small deterministic generator for tests (fixed seeds).
-struct SplitMix64: RandomNumberGenerator {
+private struct ABITestRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
