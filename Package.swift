@@ -47,5 +47,7 @@ let package = Package(
         // MARK: Integration tests (need a server; `make test-postgres` starts one).
         .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Telemetry"]),
+        // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
+        .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
     ]
 )

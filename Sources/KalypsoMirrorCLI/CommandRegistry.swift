@@ -4,5 +4,7 @@ enum CommandRegistry {
         KeccakCommand.self,
         SigCommand.self,
         TxCommand.self,
+        ABICommand.self,
+        AddressCommand.self,
     ]
 }

@@ -10,6 +10,9 @@ protocol CLICommand: Sendable {
     static var summary: String { get }
     /// The full `--help` text.
     static var help: String { get }
+    /// Whether the command prints its own (sub-command) help for `--help`; default false (see main.swift).
+    /// A protocol requirement, so a command's own `true` is seen through `any CLICommand.Type`.
+    static var handlesOwnHelp: Bool { get }
     /// Runs the command; returns the process exit code. Throw `CLIError` for clean failures.
     static func run(_ arguments: inout Arguments) async throws -> Int32
 }

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// Runs the built `kalypso-mirror` binary (`.build/debug/kalypso-mirror`, built by `swift build --build-tests`).
+enum CLIRunner {
+    /// The directory holding `Package.swift`.
+    static let projectRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }()
+
+    static let binary = projectRoot.appendingPathComponent(".build/debug/kalypso-mirror")
+
+    /// `../shared/vectors`.
+    static let vectors = projectRoot.appendingPathComponent("../shared/vectors").standardizedFileURL
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        /// Standard output without the trailing newline.
+        var output: String { stdout.hasSuffix("\n") ? String(stdout.dropLast()) : stdout }
+    }
+
+    /// Runs the binary with `arguments` and waits for it to exit.
+    static func run(_ arguments: [String]) throws -> Result {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            Issue.record("\(binary.path) is missing; run 'swift build --build-tests' first")
+            return Result(status: -1, stdout: "", stderr: "")
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes to the end before waiting, so a large output cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
