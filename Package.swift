@@ -21,11 +21,14 @@ let package = Package(
         .target(name: "EthereumKit", dependencies: ["CSecp256k1", "COpenSSL"]),
         // MARK: Logging and metrics that libraries take as parameters.
         .target(name: "Telemetry"),
+        // MARK: Kalypso G1: typed events, state model, pure reducer, derived values, eligibility. No I/O.
+        .target(name: "Kalypso", dependencies: ["EthereumKit"]),
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
+        .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
     ]
 )
