@@ -101,24 +101,36 @@ extension KalypsoState {
 }
 
 /// Records the value of every entity before its first change in a transaction.
+///
+/// A transaction touches few entities, so the journal is a small array searched linearly, with a dictionary index
+/// built only when it grows (large batches).
 struct Journal {
-    private var order: [EntityKey] = []
-    private var before: [EntityKey: EntityValue?] = [:]
+    private var entries: [(key: EntityKey, before: EntityValue?)] = []
+    private var index: [EntityKey: Int]?
+    private static let indexThreshold = 16
 
     /// Records `key`'s current value if this is its first touch.
     mutating func touch(_ key: EntityKey, in state: KalypsoState) {
-        if before[key] == nil {
-            before[key] = .some(state.value(for: key))
-            order.append(key)
+        if let index {
+            guard index[key] == nil else { return }
+        } else if entries.contains(where: { $0.key == key }) {
+            return
+        }
+        entries.append((key, state.value(for: key)))
+        if index != nil {
+            index?[key] = entries.count - 1
+        } else if entries.count > Self.indexThreshold {
+            var built: [EntityKey: Int] = [:]
+            for (i, entry) in entries.enumerated() { built[entry.key] = i }
+            index = built
         }
     }
 
     /// The change set from the recorded `before` values to the current state.
     func changeSet(from state: KalypsoState) -> ChangeSet {
         var changes: [EntityChange] = []
-        changes.reserveCapacity(order.count)
-        for key in order {
-            let old = before[key] ?? nil
+        changes.reserveCapacity(entries.count)
+        for (key, old) in entries {
             let new = state.value(for: key)
             if old != new, let change = EntityChange(key: key, before: old, after: new) { changes.append(change) }
         }

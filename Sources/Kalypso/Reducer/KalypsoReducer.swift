@@ -89,6 +89,8 @@ struct TransactionApplier {
     let plan: AttributionPlan
     /// The index of the log being applied.
     var index = 0
+    /// The position of the log being applied.
+    var position = LogPosition(blockNumber: 0, blockHash: .zero, transactionIndex: 0, transactionHash: .zero, logIndex: 0)
 
     init(_ transaction: TransactionLogs, generatorOf: (UInt256) -> Address?) {
         var logs = transaction.logs
@@ -114,10 +116,12 @@ struct TransactionApplier {
     mutating func run() {
         for i in logs.indices {
             index = i
+            position = logs[i].position
             apply(logs[i])
         }
         for i in plan.unpaired {
             index = i
+            position = logs[i].position
             report(.lockAttribution, .warning,
                    "this lock event has no matching marketplace event in its transaction (§7.5); the generator counters were applied, the ask is unknown")
         }
@@ -186,12 +190,11 @@ struct TransactionApplier {
 
     // MARK: Shared helpers
 
-    var log: KalypsoLog { logs[index] }
-    var block: UInt64 { log.position.blockNumber }
+    var block: UInt64 { position.blockNumber }
 
     /// Records an inconsistency for the current log, prefixed with the event name and position.
     mutating func report(_ code: InconsistencyError.Code, _ severity: InconsistencyError.Severity, _ message: String) {
-        issues.append(InconsistencyError(code, severity, "\(log.event.name) at \(log.position): \(message)", at: log.position))
+        issues.append(InconsistencyError(code, severity, "\(logs[index].event.name) at \(position): \(message)", at: position))
     }
 
     /// `a + b` with the contract's overflow check; clamped to the maximum and recorded if it overflows.
@@ -256,7 +259,7 @@ struct TransactionApplier {
 
     /// Updates the flags of the contract that emitted the current log.
     mutating func updateFlags(_ body: (inout ContractFlags) -> Void) {
-        let contract = log.emitter
+        let contract = logs[index].emitter
         journal.touch(.contract(contract), in: state)
         var flags = state.flags(of: contract)
         body(&flags)
@@ -264,7 +267,7 @@ struct TransactionApplier {
     }
 
     mutating func upgraded(_ e: KalypsoEvent.Upgraded) {
-        let contract = log.emitter
+        let contract = logs[index].emitter
         let old = state.contracts[contract]?.implementation
         updateFlags { $0.implementation = e.implementation }
         if let old {

@@ -92,7 +92,7 @@ extension TransactionApplier {
             if let attribution { attributions.append(attribution) }
             return
         }
-        var slash = attribution ?? LockAttribution(kind: .slashed, askId: e.askId, generator: nil, stake: nil, compute: nil, position: log.position)
+        var slash = attribution ?? LockAttribution(kind: .slashed, askId: e.askId, generator: nil, stake: nil, compute: nil, position: position)
         if slash.generator == nil { slash.generator = a.generator }
         attributions.append(slash)
         guard let generator = a.generator, let marketId = a.marketId else { return }
