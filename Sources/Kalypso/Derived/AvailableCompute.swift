@@ -56,6 +56,7 @@ public struct ComputeFraction: Hashable, Sendable, Comparable, CustomStringConve
     public var description: String { "\(numerator)/\(denominator)" }
 }
 
+/// The seed's AvailableCompute and ComputePerProof (§2), as exact fractions.
 public enum AvailableCompute {
     /// The seed's ComputePerProof of a row: `computePerRequestRequired / declaredCompute`; nil if declaredCompute is 0.
     public static func computePerProof(row: GeneratorMarket, generator: Generator) -> ComputeFraction? {

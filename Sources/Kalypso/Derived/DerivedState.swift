@@ -43,6 +43,7 @@ public struct GeneratorStateReading: Hashable, Sendable, CustomStringConvertible
     public var description: String { "(\(state), \(idleCapacity))" }
 }
 
+/// Derived values computed on plain entity values (the state-level conveniences are on `KalypsoState`).
 public enum DerivedState {
     /// `getGeneratorState` for a row and its generator (§3.7), first matching rule wins:
     /// 1. no row → `(NULL, 0)`; 2. `REQUESTED_FOR_EXIT` → `(REQUESTED_FOR_EXIT, 0)`; 3. idle = 0 →

@@ -7,9 +7,11 @@ extension KalypsoEvent {
     /// `RegisteredGenerator(address indexed generator, uint256 initialCompute, uint256 initialStake)`.
     /// Lacks `rewardAddress` and `generatorData`: see `registration`.
     public struct RegisteredGenerator: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
         /// The declared compute.
         public var initialCompute: UInt256
+        /// The initial stake pulled at registration.
         public var initialStake: UInt256
         /// `rewardAddress` and `generatorData` from calldata or `generatorRegistry(g)` at the block hash.
         public var registration: Enrichment<GeneratorRegistration>
@@ -29,6 +31,7 @@ extension KalypsoEvent {
 
     /// `DeregisteredGenerator(address indexed generator)`. May be emitted for an address that never registered.
     public struct DeregisteredGenerator: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
 
         public init(generator: Address) { self.generator = generator }
@@ -38,7 +41,9 @@ extension KalypsoEvent {
 
     /// `ChangedGeneratorRewardAddress(address indexed generator, address newRewardAddress)`.
     public struct ChangedGeneratorRewardAddress: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The new reward address.
         public var newRewardAddress: Address
 
         public init(generator: Address, newRewardAddress: Address) {
@@ -54,7 +59,9 @@ extension KalypsoEvent {
     /// `JoinedMarketplace(address indexed generator, uint256 indexed marketId, uint256 computeAllocation)`.
     /// Lacks `proofGenerationCost` and `proposedTime`: see `terms`.
     public struct JoinedMarketplace: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The market id.
         public var marketId: UInt256
         /// `computePerRequestRequired`.
         public var computeAllocation: UInt256
@@ -76,7 +83,9 @@ extension KalypsoEvent {
 
     /// `RequestExitMarketplace(address indexed generator, uint256 indexed marketId)`.
     public struct RequestExitMarketplace: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The market id.
         public var marketId: UInt256
 
         public init(generator: Address, marketId: UInt256) {
@@ -91,7 +100,9 @@ extension KalypsoEvent {
 
     /// `LeftMarketplace(address indexed generator, uint256 indexed marketId)`.
     public struct LeftMarketplace: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The market id.
         public var marketId: UInt256
 
         public init(generator: Address, marketId: UInt256) {
@@ -106,7 +117,9 @@ extension KalypsoEvent {
 
     /// `AddIvsKey(uint256 indexed marketId, address indexed signer)`.
     public struct AddIvsKey: Hashable, Sendable {
+        /// The market id.
         public var marketId: UInt256
+        /// The IVS enclave key address.
         public var signer: Address
 
         public init(marketId: UInt256, signer: Address) {
@@ -121,7 +134,9 @@ extension KalypsoEvent {
 
     /// `AddedStake(address indexed generator, uint256 amount)`.
     public struct AddedStake: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The amount of staking token.
         public var amount: UInt256
 
         public init(generator: Address, amount: UInt256) {
@@ -136,6 +151,7 @@ extension KalypsoEvent {
 
     /// `RequestStakeDecrease(address indexed generator, uint256 intendedUtilization)`.
     public struct RequestStakeDecrease: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
         /// The new ISU (1e18 = 100 %).
         public var intendedUtilization: UInt256
@@ -152,7 +168,9 @@ extension KalypsoEvent {
 
     /// `RemovedStake(address indexed generator, uint256 amount)`: the amount transferred (trust it, §7.8 item 8).
     public struct RemovedStake: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The amount of staking token.
         public var amount: UInt256
 
         public init(generator: Address, amount: UInt256) {
@@ -167,7 +185,9 @@ extension KalypsoEvent {
 
     /// `IncreasedCompute(address indexed generator, uint256 compute)`.
     public struct IncreasedCompute: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The compute amount.
         public var compute: UInt256
 
         public init(generator: Address, compute: UInt256) {
@@ -182,6 +202,7 @@ extension KalypsoEvent {
 
     /// `RequestComputeDecrease(address indexed generator, uint256 intendedUtilization)`.
     public struct RequestComputeDecrease: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
         /// The new ICU (1e18 = 100 %).
         public var intendedUtilization: UInt256
@@ -198,7 +219,9 @@ extension KalypsoEvent {
 
     /// `DecreaseCompute(address indexed generator, uint256 compute)`: the amount released, not the new total.
     public struct DecreaseCompute: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The compute amount.
         public var compute: UInt256
 
         public init(generator: Address, compute: UInt256) {
@@ -213,7 +236,9 @@ extension KalypsoEvent {
 
     /// `StakeLockImposed(address indexed generator, uint256 stake)`: no market or ask (§7.5).
     public struct StakeLockImposed: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The stake amount.
         public var stake: UInt256
 
         public init(generator: Address, stake: UInt256) {
@@ -228,7 +253,9 @@ extension KalypsoEvent {
 
     /// `ComputeLockImposed(address indexed generator, uint256 compute)`: no market or ask (§7.5).
     public struct ComputeLockImposed: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The compute amount.
         public var compute: UInt256
 
         public init(generator: Address, compute: UInt256) {
@@ -243,7 +270,9 @@ extension KalypsoEvent {
 
     /// `StakeLockReleased(address indexed generator, uint256 stake)`.
     public struct StakeLockReleased: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The stake amount.
         public var stake: UInt256
 
         public init(generator: Address, stake: UInt256) {
@@ -258,7 +287,9 @@ extension KalypsoEvent {
 
     /// `ComputeLockReleased(address indexed generator, uint256 compute)`: on completion and on slashing (§7.5).
     public struct ComputeLockReleased: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The compute amount.
         public var compute: UInt256
 
         public init(generator: Address, compute: UInt256) {
@@ -274,7 +305,9 @@ extension KalypsoEvent {
     /// `StakeSlashed(address indexed generator, uint256 stake)`: lowers `totalStake` **and** `stakeLocked`.
     /// Emitted only by implementations from 2024-09-09 on.
     public struct StakeSlashed: Hashable, Sendable {
+        /// The generator (admin) address.
         public var generator: Address
+        /// The stake amount.
         public var stake: UInt256
 
         public init(generator: Address, stake: UInt256) {

@@ -6,7 +6,9 @@ import EthereumKit
 extension KalypsoEvent {
     /// `UpdateKey(address indexed user, uint256 indexed keyIndex)`. Lacks the key: see `key`.
     public struct UpdateKey: Hashable, Sendable {
+        /// The key owner.
         public var user: Address
+        /// The key index (the market id for generator keys, 0 for the matching engine).
         public var keyIndex: UInt256
         /// The 64-byte public key from the attestation in calldata or `pub_key(user, keyIndex)` at the block hash.
         public var key: Enrichment<[UInt8]>
@@ -24,7 +26,9 @@ extension KalypsoEvent {
 
     /// `RemoveKey(address indexed user, uint256 indexed keyIndex)`.
     public struct RemoveKey: Hashable, Sendable {
+        /// The key owner.
         public var user: Address
+        /// The key index (the market id for generator keys, 0 for the matching engine).
         public var keyIndex: UInt256
 
         public init(user: Address, keyIndex: UInt256) {
@@ -39,6 +43,7 @@ extension KalypsoEvent {
 
     /// `ImageBlacklisted(bytes32 indexed imageId)`.
     public struct ImageBlacklisted: Hashable, Sendable {
+        /// The enclave image id.
         public var imageId: Hash32
 
         public init(imageId: Hash32) { self.imageId = imageId }
@@ -48,9 +53,13 @@ extension KalypsoEvent {
 
     /// `EnclaveImageWhitelisted(bytes32 indexed imageId, bytes PCR0, bytes PCR1, bytes PCR2)`.
     public struct EnclaveImageWhitelisted: Hashable, Sendable {
+        /// The enclave image id.
         public var imageId: Hash32
+        /// PCR0 (48 bytes).
         public var pcr0: [UInt8]
+        /// PCR1 (48 bytes).
         public var pcr1: [UInt8]
+        /// PCR2 (48 bytes).
         public var pcr2: [UInt8]
 
         public init(imageId: Hash32, pcr0: [UInt8], pcr1: [UInt8], pcr2: [UInt8]) {
@@ -67,6 +76,7 @@ extension KalypsoEvent {
 
     /// `EnclaveImageRevoked(bytes32 indexed imageId)`.
     public struct EnclaveImageRevoked: Hashable, Sendable {
+        /// The enclave image id.
         public var imageId: Hash32
 
         public init(imageId: Hash32) { self.imageId = imageId }
@@ -76,7 +86,9 @@ extension KalypsoEvent {
 
     /// `EnclaveImageAddedToFamily(bytes32 indexed imageId, bytes32 family)`.
     public struct EnclaveImageAddedToFamily: Hashable, Sendable {
+        /// The enclave image id.
         public var imageId: Hash32
+        /// The image family.
         public var family: Hash32
 
         public init(imageId: Hash32, family: Hash32) {
@@ -91,7 +103,9 @@ extension KalypsoEvent {
 
     /// `EnclaveImageRemovedFromFamily(bytes32 indexed imageId, bytes32 family)`.
     public struct EnclaveImageRemovedFromFamily: Hashable, Sendable {
+        /// The enclave image id.
         public var imageId: Hash32
+        /// The image family.
         public var family: Hash32
 
         public init(imageId: Hash32, family: Hash32) {
@@ -108,6 +122,7 @@ extension KalypsoEvent {
     public struct EnclaveKeyWhitelisted: Hashable, Sendable {
         /// `keccak256(enclavePubKey)` (the topic of an indexed `bytes`).
         public var enclavePubKeyHash: Hash32
+        /// The enclave image id.
         public var imageId: Hash32
 
         public init(enclavePubKeyHash: Hash32, imageId: Hash32) {
@@ -134,6 +149,7 @@ extension KalypsoEvent {
     public struct EnclaveKeyVerified: Hashable, Sendable {
         /// `keccak256(enclavePubKey)`.
         public var enclavePubKeyHash: Hash32
+        /// The enclave image id.
         public var imageId: Hash32
 
         public init(enclavePubKeyHash: Hash32, imageId: Hash32) {
@@ -158,7 +174,9 @@ extension KalypsoEvent {
             case uint8
         }
 
+        /// The initializer version.
         public var version: UInt64
+        /// Which declaration emitted the log.
         public var variant: Variant
 
         public init(version: UInt64, variant: Variant = .uint64) {
@@ -178,6 +196,7 @@ extension KalypsoEvent {
 
     /// `Upgraded(address indexed implementation)` (ERC-1967): the ABI may have changed; the mirror alerts.
     public struct Upgraded: Hashable, Sendable {
+        /// The new implementation contract.
         public var implementation: Address
 
         public init(implementation: Address) { self.implementation = implementation }
@@ -187,8 +206,11 @@ extension KalypsoEvent {
 
     /// `RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)`.
     public struct RoleGranted: Hashable, Sendable {
+        /// The AccessControl role.
         public var role: Hash32
+        /// The account.
         public var account: Address
+        /// The caller that changed the role.
         public var sender: Address
 
         public init(role: Hash32, account: Address, sender: Address) {
@@ -204,8 +226,11 @@ extension KalypsoEvent {
 
     /// `RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)`.
     public struct RoleRevoked: Hashable, Sendable {
+        /// The AccessControl role.
         public var role: Hash32
+        /// The account.
         public var account: Address
+        /// The caller that changed the role.
         public var sender: Address
 
         public init(role: Hash32, account: Address, sender: Address) {
@@ -221,8 +246,11 @@ extension KalypsoEvent {
 
     /// `RoleAdminChanged(bytes32 indexed role, bytes32 indexed previousAdminRole, bytes32 indexed newAdminRole)`.
     public struct RoleAdminChanged: Hashable, Sendable {
+        /// The AccessControl role.
         public var role: Hash32
+        /// The previous admin role.
         public var previousAdminRole: Hash32
+        /// The new admin role.
         public var newAdminRole: Hash32
 
         public init(role: Hash32, previousAdminRole: Hash32, newAdminRole: Hash32) {
@@ -238,6 +266,7 @@ extension KalypsoEvent {
 
     /// `Paused(address account)`.
     public struct Paused: Hashable, Sendable {
+        /// The account.
         public var account: Address
 
         public init(account: Address) { self.account = account }
@@ -247,6 +276,7 @@ extension KalypsoEvent {
 
     /// `Unpaused(address account)`.
     public struct Unpaused: Hashable, Sendable {
+        /// The account.
         public var account: Address
 
         public init(account: Address) { self.account = account }

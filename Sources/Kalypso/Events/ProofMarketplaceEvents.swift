@@ -16,14 +16,17 @@ extension KalypsoEvent {
             case legacy
         }
 
+        /// The ask id.
         public var askId: UInt256
         /// The **market type** (private = enclave prover image), not what the requester sent.
         public var hasPrivateInputs: Bool
         /// `secret_data` (empty for public markets).
         public var secretData: [UInt8]
+        /// `acl`: the ask key encrypted to the matching engine (empty for public markets).
         public var acl: [UInt8]
         /// `extraData` (empty for the legacy variant).
         public var extraData: [UInt8]
+        /// Which declaration emitted the log.
         public var variant: Variant
         /// The ask body, requester and secret type from `createAsk` calldata or `listOfAsk(askId)` at the block hash.
         public var details: Enrichment<AskDetails>
@@ -49,7 +52,9 @@ extension KalypsoEvent {
 
     /// `TaskCreated(uint256 indexed askId, address indexed generator, bytes new_acl)`. Lacks the new `ask.deadline`.
     public struct TaskCreated: Hashable, Sendable {
+        /// The ask id.
         public var askId: UInt256
+        /// The generator (admin) address.
         public var generator: Address
         /// `new_acl`: the ask's key re-encrypted to the generator (empty for public markets).
         public var newAcl: [UInt8]
@@ -70,7 +75,9 @@ extension KalypsoEvent {
 
     /// `ProofCreated(uint256 indexed askId, bytes proof)`.
     public struct ProofCreated: Hashable, Sendable {
+        /// The ask id.
         public var askId: UInt256
+        /// The submitted proof.
         public var proof: [UInt8]
 
         public init(askId: UInt256, proof: [UInt8]) {
@@ -85,6 +92,7 @@ extension KalypsoEvent {
 
     /// `ProofNotGenerated(uint256 indexed askId)`: a slash or a discard; emitted **before** the registry's events.
     public struct ProofNotGenerated: Hashable, Sendable {
+        /// The ask id.
         public var askId: UInt256
 
         public init(askId: UInt256) { self.askId = askId }
@@ -94,6 +102,7 @@ extension KalypsoEvent {
 
     /// `InvalidInputsDetected(uint256 indexed askId)`.
     public struct InvalidInputsDetected: Hashable, Sendable {
+        /// The ask id.
         public var askId: UInt256
 
         public init(askId: UInt256) { self.askId = askId }
@@ -103,6 +112,7 @@ extension KalypsoEvent {
 
     /// `MarketplaceCreated(uint256 indexed marketId)`. Lacks every market field: see `market`.
     public struct MarketplaceCreated: Hashable, Sendable {
+        /// The market id.
         public var marketId: UInt256
         /// The `Market` from `marketData(id)` at the block hash (preferred) or from calldata.
         public var market: Enrichment<MarketData>
@@ -117,6 +127,7 @@ extension KalypsoEvent {
 
     /// `AskCancelled(uint256 indexed askId)`.
     public struct AskCancelled: Hashable, Sendable {
+        /// The ask id.
         public var askId: UInt256
 
         public init(askId: UInt256) { self.askId = askId }
@@ -126,7 +137,9 @@ extension KalypsoEvent {
 
     /// `UpdateCostPerBytes(SecretType indexed secretType, uint256 costPerInputBytes)`.
     public struct UpdateCostPerBytes: Hashable, Sendable {
+        /// The secret type.
         public var secretType: SecretType
+        /// The new platform fee per input byte.
         public var costPerInputBytes: UInt256
 
         public init(secretType: SecretType, costPerInputBytes: UInt256) {
@@ -141,7 +154,9 @@ extension KalypsoEvent {
 
     /// `UpdateMinProvingTime(SecretType indexed secretType, uint256 newProvingTime)`.
     public struct UpdateMinProvingTime: Hashable, Sendable {
+        /// The secret type.
         public var secretType: SecretType
+        /// The new minimum proving time (G1 clock blocks).
         public var newProvingTime: UInt256
 
         public init(secretType: SecretType, newProvingTime: UInt256) {
@@ -156,7 +171,9 @@ extension KalypsoEvent {
 
     /// `AddExtraProverImage(uint256 indexed marketId, bytes32 indexed imageId)`.
     public struct AddExtraProverImage: Hashable, Sendable {
+        /// The market id.
         public var marketId: UInt256
+        /// The enclave image id.
         public var imageId: Hash32
 
         public init(marketId: UInt256, imageId: Hash32) {
@@ -171,7 +188,9 @@ extension KalypsoEvent {
 
     /// `AddExtraIVSImage(uint256 indexed marketId, bytes32 indexed imageId)`.
     public struct AddExtraIVSImage: Hashable, Sendable {
+        /// The market id.
         public var marketId: UInt256
+        /// The enclave image id.
         public var imageId: Hash32
 
         public init(marketId: UInt256, imageId: Hash32) {
@@ -186,7 +205,9 @@ extension KalypsoEvent {
 
     /// `RemoveExtraProverImage(uint256 indexed marketId, bytes32 indexed imageId)`.
     public struct RemoveExtraProverImage: Hashable, Sendable {
+        /// The market id.
         public var marketId: UInt256
+        /// The enclave image id.
         public var imageId: Hash32
 
         public init(marketId: UInt256, imageId: Hash32) {
@@ -201,7 +222,9 @@ extension KalypsoEvent {
 
     /// `RemoveExtraIVSImage(uint256 indexed marketId, bytes32 indexed imageId)`.
     public struct RemoveExtraIVSImage: Hashable, Sendable {
+        /// The market id.
         public var marketId: UInt256
+        /// The enclave image id.
         public var imageId: Hash32
 
         public init(marketId: UInt256, imageId: Hash32) {

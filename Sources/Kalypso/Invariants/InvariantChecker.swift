@@ -16,13 +16,21 @@ public struct InvariantViolation: Hashable, Sendable, CustomStringConvertible {
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
+        /// `computeConsumed(g) = Σₘ activeRequests · computePerRequestRequired`.
         public static let computeConsumed = Code(.computeConsumed)
+        /// `stakeLocked(g) = Σ slashingPenalty` over the generator's assigned asks.
         public static let stakeLocked = Code(.stakeLocked)
+        /// `activeRequests(g, m) = #` assigned asks of the row.
         public static let activeRequests = Code(.activeRequests)
+        /// `sumOfComputeAllocations(g) = Σₘ computePerRequestRequired`.
         public static let sumOfComputeAllocations = Code(.sumOfComputeAllocations)
+        /// `activeMarketplaces(g) = #rows(g)`.
         public static let activeMarketplaces = Code(.activeMarketplaces)
+        /// `sumOfComputeAllocations ≤ declaredCompute`.
         public static let allocationsWithinDeclaredCompute = Code(.allocationsWithinDeclaredCompute)
+        /// `stakeLocked ≤ totalStake`.
         public static let lockedWithinTotalStake = Code(.lockedWithinTotalStake)
+        /// Every per-market row belongs to an existing generator.
         public static let rowWithoutGenerator = Code(.rowWithoutGenerator)
         /// The invariant as a formula.
         public var description: String { base.rawValue }

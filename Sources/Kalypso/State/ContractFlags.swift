@@ -51,8 +51,11 @@ public struct EnclaveImage: Hashable, Sendable {
 
 /// The three PCRs of an enclave image (48 bytes each when whitelisted).
 public struct EnclavePCRs: Hashable, Sendable {
+    /// PCR0 (48 bytes).
     public var pcr0: [UInt8]
+    /// PCR1 (48 bytes).
     public var pcr1: [UInt8]
+    /// PCR2 (48 bytes).
     public var pcr2: [UInt8]
 
     public init(pcr0: [UInt8], pcr1: [UInt8], pcr2: [UInt8]) {
