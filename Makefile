@@ -51,3 +51,9 @@ test-swift:
 
 clean:
 	rm -rf .build .devnode
+
+# ---- Kalypso state model and reducer (issue 4) -------------------------------------------------
+.PHONY: test-kalypso
+test-kalypso:
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS) --filter KalypsoTests

@@ -6,6 +6,22 @@ import EthereumKit
 ///
 /// Integer enums (`SecretType`) and small integers (`uint8`, `uint64`) are read with `uint()`; the event checks their
 /// range. An indexed `bytes` parameter is a 32-byte hash in the log and is read with `bytes32()`.
+///
+/// The adapter for an ABI decoder that yields `[ABIValue]` in declaration order is a cursor:
+/// ```swift
+/// struct ABIValueReader: EventFieldReader {
+///     var values: [ABIValue], index = 0
+///     mutating func next() throws -> ABIValue { /* bounds check */ defer { index += 1 }; return values[index] }
+///     mutating func uint() throws -> UInt256 { guard case .uint(let v) = try next() else { throw … }; return v }
+///     mutating func address() throws -> Address { guard case .address(let v) = try next() else { throw … }; return v }
+///     mutating func bool() throws -> Bool { guard case .bool(let v) = try next() else { throw … }; return v }
+///     mutating func bytes32() throws -> Hash32 { guard case .fixedBytes(let b) = try next(), b.count == 32 else { throw … }
+///                                                return try Hash32(bytes: b) }
+///     mutating func bytes() throws -> [UInt8] { guard case .bytes(let v) = try next() else { throw … }; return v }
+/// }
+/// var reader = ABIValueReader(values: decoded)
+/// let event = try KalypsoEvent.decode(topic0: log.topics[0], fields: &reader) // nil: unknown topic0
+/// ```
 public protocol EventFieldReader {
     /// The next `uintN` parameter.
     mutating func uint() throws -> UInt256

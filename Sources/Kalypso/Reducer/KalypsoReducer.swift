@@ -117,6 +117,9 @@ struct TransactionApplier {
         for i in logs.indices {
             index = i
             position = logs[i].position
+            if let declaredBy = logs[i].event.entry.contract, declaredBy != logs[i].emitter {
+                report(.unexpectedState, .warning, "emitted by the \(logs[i].emitter.rawValue) address, but only \(declaredBy.rawValue) declares this event; applied anyway. Check the contract addresses in the configuration.")
+            }
             apply(logs[i])
         }
         for i in plan.unpaired {

@@ -52,7 +52,10 @@ extension TransactionApplier {
             a.body = body
         }
         put(a)
-        guard let marketId = a.marketId else { return }
+        guard let marketId = a.marketId else {
+            report(.missingEnrichment, .warning, "ask \(e.askId) has no known market (its AskCreated was not enriched), so activeRequests of \(e.generator)'s row is not incremented. Re-read listOfAsk(\(e.askId)) and run `verify`.")
+            return
+        }
         checkLocks(attribution, kind: "imposed", generator: e.generator, marketId: marketId)
         guard var r = row(e.generator, marketId, skipping: "the activeRequests increment is") else { return }
         r.activeRequests = add(r.activeRequests, .one, "activeRequests", of: .generatorMarket(r.key))
@@ -78,7 +81,10 @@ extension TransactionApplier {
         let attribution = plan.byAskEvent[index]
         if let attribution { attributions.append(attribution) }
         guard let a = complete(askId, outcome: outcome, proof: proof, requiring: .assigned) else { return }
-        guard let generator = a.generator, let marketId = a.marketId else { return }
+        guard let generator = a.generator, let marketId = a.marketId else {
+            reportUnattributable(a)
+            return
+        }
         checkLocks(attribution, kind: "released", generator: generator, marketId: marketId)
         decrementActiveRequests(generator, marketId)
     }
@@ -95,7 +101,10 @@ extension TransactionApplier {
         var slash = attribution ?? LockAttribution(kind: .slashed, askId: e.askId, generator: nil, stake: nil, compute: nil, position: position)
         if slash.generator == nil { slash.generator = a.generator }
         attributions.append(slash)
-        guard let generator = a.generator, let marketId = a.marketId else { return }
+        guard let generator = a.generator, let marketId = a.marketId else {
+            reportUnattributable(a)
+            return
+        }
         if slash.stake != nil {
             if slash.generator != generator {
                 report(.lockAttribution, .warning, "the StakeSlashed after ask \(e.askId)'s ProofNotGenerated names \(slash.generator.map { $0.description } ?? "?"), but the ask is assigned to \(generator); the events were applied as emitted.")
@@ -118,6 +127,13 @@ extension TransactionApplier {
             g.computeConsumed = sub(g.computeConsumed, r.computePerRequestRequired, "computeConsumed", of: key)
         }
         put(g)
+    }
+
+    /// A completed ask whose generator or market the mirror does not know: its row cannot be decremented.
+    private mutating func reportUnattributable(_ a: Ask) {
+        // An ask that was not ASSIGNED was already reported by `complete`.
+        guard a.marketId == nil, a.generator != nil else { return }
+        report(.missingEnrichment, .warning, "ask \(a.id) has no known market (its AskCreated was not enriched), so activeRequests of its generator's row is not decremented. Re-read listOfAsk(\(a.id)) and run `verify`.")
     }
 
     mutating func askCancelled(_ e: KalypsoEvent.AskCancelled) {

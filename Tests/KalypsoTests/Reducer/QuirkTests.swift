@@ -202,3 +202,24 @@ import EthereumKit
         #expect(mixed.issues.map(\.code) == [.logOrder])
     }
 }
+
+@Suite struct ReducerGuardTests {
+    /// An event from the wrong contract address (a dispatch or configuration error) is reported and applied.
+    @Test func wrongEmitterIsReported() {
+        var c = Chain()
+        let r = c.tx((.proofMarketplace, E.register(F.g1, compute: 1, stake: 1).1))
+        #expect(r.issues.map(\.code) == [.unexpectedState] && c.state.generators[F.g1] != nil)
+    }
+
+    /// Tasks of an ask whose body is unknown cannot reach a row: reported, not guessed.
+    @Test func taskOfAskWithUnknownBody() {
+        var c = GeneratorRegistryTransitionTests.joined()
+        c.tx(E.pmp(.askCreated(.init(askId: 0, hasPrivateInputs: false, secretData: [], acl: [], details: .unavailable("x")))))
+        let assigned = c.tx(E.assign(0, F.g1, penalty: 10, cpr: 10))
+        #expect(assigned.issues.map(\.code) == [.missingEnrichment])
+        #expect(c.state.asks[0]?.storedState == .assigned && c.state.row(F.g1, 0)?.activeRequests == 0)
+        let proved = c.tx(E.prove(0, F.g1, penalty: 10, cpr: 10))
+        #expect(proved.issues.map(\.code) == [.missingEnrichment] && c.state.asks[0]?.outcome == .proved)
+        #expect(c.g(F.g1).computeConsumed == 0 && c.g(F.g1).stakeLocked == 0, "generator counters still follow the lock events")
+    }
+}
