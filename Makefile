@@ -89,3 +89,8 @@ bench-http: apt-deps
 	@missing=""; for p in wrk nginx-light curl; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 	Benchmarks/http/run.sh
+# ---- Kalypso state model and reducer (issue 4) -------------------------------------------------
+.PHONY: test-kalypso
+test-kalypso:
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS) --filter KalypsoTests

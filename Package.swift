@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Telemetry"]),
         // MARK: A fixed-response server for Benchmarks/http (not part of the user CLI).
         .executableTarget(name: "http-bench-server", dependencies: ["HTTPServer", "Telemetry"], path: "Sources/HTTPBenchServer"),
+        // MARK: Kalypso G1: typed events, state model, pure reducer, derived values, eligibility. No I/O.
+        .target(name: "Kalypso", dependencies: ["EthereumKit"]),
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
@@ -49,5 +51,6 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Telemetry"]),
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
+        .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
     ]
 )
