@@ -111,6 +111,7 @@ class DevChain:
         self.snapshots: dict[int, Snapshot] = {}
         self._next_snapshot = 1
         self._next_timestamp: int | None = None
+        self._vm_cache: dict = {}
         if _restore is not None:
             self._restore(_restore)
             return
@@ -461,9 +462,27 @@ class DevChain:
                 candidate = min(cap, candidate * 64 // 63 + 1000)
             raise ChainError("gas required exceeds allowance")
 
+    def _vm_for(self, header):
+        """VMs for call execution are cached per header (warm storage caches); state changes are reverted."""
+        key = header.hash
+        vm = self._vm_cache.get(key)
+        if vm is None:
+            if len(self._vm_cache) >= 8:
+                self._vm_cache.pop(next(iter(self._vm_cache)))
+            vm = self.chain.get_vm(at_header=header)
+            self._vm_cache[key] = vm
+        return vm
+
     def _run(self, header, sender: bytes, call: dict, gas: int):
-        vm = self.chain.get_vm(at_header=header)
+        vm = self._vm_for(header)
         state = vm.state
+        snapshot = state.snapshot()
+        try:
+            return self._run_in(vm, state, header, sender, call, gas)
+        finally:
+            state.revert(snapshot)
+
+    def _run_in(self, vm, state, header, sender: bytes, call: dict, gas: int):
         unsigned = vm.create_unsigned_transaction(
             nonce=state.get_nonce(sender), gas_price=0, gas=gas, to=call.get("to") or b"",
             value=call.get("value", 0), data=call.get("data", b""))

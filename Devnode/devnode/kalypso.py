@@ -165,11 +165,14 @@ class Kalypso:
         out = self.rpc.call("eth_call", {"to": c.address, "data": "0x" + c.encode(fn, *args).hex()}, block)
         return c.decode_output(fn, len(args), bytes.fromhex(out[2:]))
 
-    def transact(self, w: Wallet, c: Contract, fn: str, *args, gas: int | None = None) -> TxResult:
+    def transact(self, w: Wallet, c: Contract, fn: str, *args, gas: int | None = None,
+                 estimate: bool = False) -> TxResult:
+        """Pre-flight (eth_call at pending: the exact outcome, as the next block will run it), then send.
+        Gas: a fixed 3,000,000 limit unless `estimate` (eth_estimateGas + 20 %) or `gas` is given."""
         data = c.encode(fn, *args)
         _, err = simulate(self.rpc, w.address, c.address, data)
-        if gas is None:
-            gas = 3_000_000 if err is not None else None
+        if gas is None and (err is not None or not estimate):
+            gas = 3_000_000
         if gas is None:
             est = int(self.rpc.call("eth_estimateGas", {"from": w.address, "to": c.address,
                                                         "data": "0x" + data.hex()}), 16)
