@@ -193,6 +193,7 @@ class TxResult:
     receipt: dict | None
     error: tuple[str, tuple] | None  # from the pre-flight eth_call
     events: list[tuple[str, dict]] = field(default_factory=list)
+    revert_data: bytes | None = None  # raw revert data of the pre-flight eth_call
 
     @property
     def ok(self) -> bool:
@@ -245,15 +246,17 @@ class Wallet:
         return h
 
 
-def simulate(rpc, sender: str, to: str, data: bytes, value: int = 0, block="pending"):
-    """eth_call; returns (output bytes, None) or (None, (error name, args), raw revert data)."""
+def simulate(rpc, sender: str, to: str, data: bytes, value: int = 0, block="pending", raw: bool = False):
+    """eth_call; returns (output bytes, None) or (None, (error name, args)); with raw=True a third item, the
+    revert data."""
     call = {"from": sender, "to": to, "data": "0x" + data.hex()}
     if value:
         call["value"] = hex(value)
     try:
         out = rpc.call("eth_call", call, block)
-        return bytes.fromhex(out[2:]), None
+        return (bytes.fromhex(out[2:]), None, None) if raw else (bytes.fromhex(out[2:]), None)
     except RpcCallError as e:
         if e.code == -32000 and isinstance(e.data, str):
-            return None, decode_revert(bytes.fromhex(e.data[2:]))
+            data = bytes.fromhex(e.data[2:])
+            return (None, decode_revert(data), data) if raw else (None, decode_revert(data))
         raise

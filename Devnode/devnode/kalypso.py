@@ -168,11 +168,11 @@ class Kalypso:
     def transact(self, w: Wallet, c: Contract, fn: str, *args, gas: int | None = None,
                  estimate: bool = False) -> TxResult:
         """Pre-flight (eth_call at pending: the exact outcome, as the next block will run it), then send.
-        Gas: a fixed 3,000,000 limit unless `estimate` (eth_estimateGas + 20 %) or `gas` is given."""
+        Gas: a fixed 8,000,000 limit unless `estimate` (eth_estimateGas + 20 %) or `gas` is given."""
         data = c.encode(fn, *args)
-        _, err = simulate(self.rpc, w.address, c.address, data)
+        _, err, revert_data = simulate(self.rpc, w.address, c.address, data, raw=True)
         if gas is None and (err is not None or not estimate):
-            gas = 3_000_000
+            gas = 8_000_000
         if gas is None:
             est = int(self.rpc.call("eth_estimateGas", {"from": w.address, "to": c.address,
                                                         "data": "0x" + data.hex()}), 16)
@@ -188,7 +188,7 @@ class Kalypso:
                         if d is not None:
                             events.append(d)
                         break
-        return TxResult(h, receipt, err, events)
+        return TxResult(h, receipt, err, events, revert_data)
 
     def now(self) -> int:
         return int(self.rpc.call("eth_blockNumber"), 16)
