@@ -26,6 +26,7 @@ ARTIFACTS = {
     "GeneratorRegistry": ("GeneratorRegistry.vy", ()),
     "ProofMarketplace": ("ProofMarketplace.vy", ()),
     "ProofMarketplaceLegacy": ("ProofMarketplace.vy", ("LEGACY_ASK",)),
+    "LogEmitter": ("LogEmitter.vy", ()),
 }
 
 _lock = threading.Lock()

@@ -143,7 +143,7 @@ class DevChain:
         with self.lock:
             state = {
                 "version": 1,
-                "kv": self.db._db.kv_store,
+                "kv": self.db.wrapped_db.kv_store,
                 "blocks": self.blocks,
                 "orphans": [r for r in self.by_hash.values() if not r.canonical],
                 "snapshots": self.snapshots,
