@@ -623,11 +623,10 @@ def get_logs(chain: DevChain, flt: LogFilter) -> list[dict]:
     with chain.lock:
         lo = bisect.bisect_left(chain.log_blocks, flt.from_block)
         hi = bisect.bisect_right(chain.log_blocks, flt.to_block)
-        numbers = chain.log_blocks[lo:hi]
-        blocks = chain.blocks
+        records = [chain.blocks[n] for n in chain.log_blocks[lo:hi]]
     out = []
-    for n in numbers:
-        for log in blocks[n].logs:
+    for rec in records:
+        for log in rec.logs:
             if match_log(log, flt):
                 out.append(log)
     return out

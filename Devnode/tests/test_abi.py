@@ -9,9 +9,7 @@ from devnode import abi_spec
 from devnode.abi_spec import load_abi, parse, selector, signature, topic0
 from devnode.build import compile_artifact
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "kalypso-contracts.md"
-if not SPEC.exists():  # worktree layout /work/wt/<name>: ../../shared; project clone: ../shared
-    SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "kalypso-contracts.md"
+SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "kalypso-contracts.md"  # ../shared beside the project
 
 PAIRS = [
     ("GeneratorRegistry", "GeneratorRegistry.json"),
