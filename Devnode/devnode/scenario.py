@@ -29,6 +29,7 @@ class Scenario:
         self.reverts = Counter()
         self.ok = 0
         self.failed = 0
+        self.ok_by_kind = Counter()
         self.markets: dict[str, list[dict]] = {d: [] for d in self.ks}
         self.key_counter = 0
         self.results = []
@@ -79,6 +80,7 @@ class Scenario:
             return
         if result.ok:
             self.ok += 1
+            self.ok_by_kind[kind] += 1
         else:
             self.failed += 1
             self.reverts[result.error_name or "unknown"] += 1
@@ -115,11 +117,11 @@ class Scenario:
             kind = "register"
         elif info[5] == 0 and r.random() < 0.5:
             kind = "join"
-        elif kind not in ("createAsk", "assign") and r.random() < 0.3:
-            kind = self.pick(["createAsk", "assign", "submitProof"])
+        elif kind not in ("createAsk", "assign") and r.random() < 0.35:
+            kind = self.pick(["createAsk", "assign", "assign", "submitProof", "submitProof", "slash", "discard"])
         res = None
         if kind == "register":
-            stake = self.pick([0, 20 * TOKEN_UNIT, 100 * TOKEN_UNIT, 100 * TOKEN_UNIT])
+            stake = self.maybe(self.pick([20 * TOKEN_UNIT, 100 * TOKEN_UNIT]), 0, p=0.2)
             compute = self.maybe(self.pick([10, 100, 1000]), 0)
             data = self.maybe(self.pick([b'{"name":"gen"}', b'{"display_name":"g","website":"x"}']), b"")
             res = k.register(g, self.pick([g.address, self.reqs[0].address]), compute, stake, data)
@@ -142,7 +144,8 @@ class Scenario:
         elif kind == "join":
             m = self.pick(self.markets[d])
             compute = self.maybe(self.pick([1, 5, 20]), 0, 5000)
-            cost, time = self.pick([0, TOKEN_UNIT, 3 * TOKEN_UNIT]), self.maybe(self.pick([5, 20, 60]), 0)
+            cost = self.maybe(self.pick([0, TOKEN_UNIT]), 3 * TOKEN_UNIT)
+            time = self.maybe(self.pick([5, 10, 20]), 0, 60)
             if m["private"]:
                 key = self.fresh_enclave_key()
                 pcrs = m["prover_pcrs"] if r.random() < 0.9 else enclave.make_pcrs("wrong-image")
@@ -162,12 +165,12 @@ class Scenario:
             m = self.pick(self.markets[d])
             req = self.pick(self.reqs)
             now = k.now()
-            expiry = now + self.maybe(self.pick([5, 30, 80]), 0)
+            expiry = now + self.maybe(self.pick([30, 80, 150]), 0, 3)
             inputs = self.maybe(b"inputs-" + bytes([r.randrange(256)]), b"invalid-inputs", b"")
             acl = self.maybe(self.pick([b"", b"\x04" * 97]), b"\x04" * 131)
             secret = self.pick([SECRET_CALLDATA, SECRET_EXTERNAL])
             res = k.create_ask(req, m["id"], self.maybe(self.pick([TOKEN_UNIT, 5 * TOKEN_UNIT]), 0), expiry,
-                               self.pick([10, 40]), inputs, secret_type=secret,
+                               self.pick([20, 40]), inputs, secret_type=secret,
                                private_inputs=b"secret" if m["private"] else b"", acl=acl,
                                extra=self.pick([b"", b"extra-data"]))
         elif kind in ("assign", "assignDirect"):
@@ -178,7 +181,7 @@ class Scenario:
                 kind = "noop"
             elif kind == "submitProof":
                 a = self.pick(asks)
-                res = k.submit_proof(g, a, self.pick([b"proof", b"proof", b"invalid-proof"]))
+                res = k.submit_proof(g, a, self.maybe(b"proof", b"invalid-proof", p=0.2))
             elif kind == "submitProofs":
                 sel = asks[:2]
                 res = k.submit_proofs(g, sel, [b"proof"] * len(sel))
@@ -189,7 +192,7 @@ class Scenario:
             else:
                 a = self.pick(asks)
                 gen_addr = k.ask(a)[3]
-                gw = next((w for w in self.gens if w.address == gen_addr), g)
+                gw = next((w for w in self.gens if w.address.lower() == gen_addr.lower()), g)
                 res = k.discard(self.pick([gw, gw, g]), a)
         elif kind == "cancel":
             asks = self.asks_in(k, 1)
@@ -254,6 +257,7 @@ class Scenario:
             "seed": self.seed,
             "operations": sum(v for kk, v in self.ops.items() if kk != "noop"),
             "opsByKind": dict(self.ops),
+            "succeededByKind": dict(self.ok_by_kind),
             "transactions": {"succeeded": self.ok, "reverted": self.failed},
             "revertsByError": dict(self.reverts),
             "blocks": {"from": first_block, "to": k0.now()},
