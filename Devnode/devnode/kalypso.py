@@ -175,7 +175,7 @@ class Kalypso:
             gas = 8_000_000
         if gas is None:
             est = int(self.rpc.call("eth_estimateGas", {"from": w.address, "to": c.address,
-                                                        "data": "0x" + data.hex()}), 16)
+                                                        "data": "0x" + data.hex()}, "pending"), 16)
             gas = est + est // 5 + 20_000
         h = w.send(c.address, data, gas=gas)
         receipt = self.rpc.call("eth_getTransactionReceipt", h)

@@ -322,7 +322,7 @@ class Dispatcher:
     def rpc_eth_estimateGas(self, params):
         obj, tag = args(params, 1, 3)[:2]
         call = self._call_obj(obj)
-        _, gas = self.chain.execute(call, self._block_param(tag, "pending"), estimate=True)
+        _, gas = self.chain.execute(call, self._block_param(tag), estimate=True)
         return qty(gas)
 
     def rpc_eth_sendRawTransaction(self, params):

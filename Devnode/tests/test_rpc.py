@@ -270,3 +270,26 @@ def test_mining_many_blocks_is_fast_enough_for_g1_clock_tests(fresh):
     fresh.call("devnode_mine", 150)
     elapsed = time.perf_counter() - t
     print(f"mined 150 empty blocks in {elapsed:.3f} s")  # measured, not asserted
+
+
+def test_estimate_gas_is_enough_for_the_transaction(k, node):
+    w = k.wallet(node.info["accounts"][0]["privateKey"])
+    k.approve(w, k.staking, k.gr.address)
+    res = k.transact(w, k.gr, "register", w.address, 100, 10 * TOKEN_UNIT, b'{"name":"e"}', estimate=True)
+    assert res.ok
+    used = int(res.receipt["gasUsed"], 16)
+    sent = int(k.rpc.call("eth_getTransactionByHash", res.hash)["gas"], 16)
+    assert used <= sent < 2 * used
+
+
+def test_estimate_gas_covers_nested_calls_of_a_relayed_batch(k, node):
+    from test_reverts import World
+    world = World(k, node)
+    g0 = world.generator(0)
+    asks = [world.ask(), world.ask()]
+    from devnode import enclave
+    sig = enclave.batch_signature(k.me_key, asks, [g0.address] * 2, [b"", b""])
+    res = k.transact(world.req, k.pmp, "relayBatchAssignTasks", asks, [g0.address] * 2, [b"", b""], sig,
+                     estimate=True)
+    assert res.ok, res.error
+    assert [e[0] for e in res.events].count("TaskCreated") == 2
