@@ -11,7 +11,7 @@ SWIFT_FLAGS  ?=
 RELEASE_BIN  := .build/release/kalypso-mirror
 DEBUG_BIN    := .build/debug/kalypso-mirror
 
-.PHONY: help deps apt-deps venv build release test test-swift demo bench fuzz clean
+.PHONY: help deps apt-deps venv build release test test-swift demo bench fuzz clean devnode scenario test-devnode bench-devnode
 
 help:
 	@echo "make demo   - start a local devnode, drive a scenario and run the mirror against it"
@@ -28,10 +28,12 @@ apt-deps:
 venv: $(VENV)/.installed
 $(VENV)/.installed: $(wildcard Devnode/requirements.txt)
 	@command -v python3 >/dev/null || { echo "python3 is required"; exit 1; }
-	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install -q --upgrade pip
-	@if [ -f Devnode/requirements.txt ]; then $(PYTHON) -m pip install -q -r Devnode/requirements.txt; fi
-	touch $@
+	@# output to stderr: `make devnode` must print the info JSON as its first stdout line
+	@echo "creating $(VENV) from Devnode/requirements.txt" >&2
+	@python3 -m venv $(VENV) >&2
+	@$(PYTHON) -m pip install -q --upgrade pip >&2
+	@if [ -f Devnode/requirements.txt ]; then $(PYTHON) -m pip install -q -r Devnode/requirements.txt >&2; fi
+	@touch $@
 
 deps: apt-deps venv
 
@@ -43,11 +45,30 @@ release: apt-deps
 	swift build -c release $(SWIFT_FLAGS)
 
 # ---- tests -----------------------------------------------------------------------------------
-test: deps test-swift
+test: deps test-devnode test-swift
 
 test-swift:
 	swift build --build-tests $(SWIFT_FLAGS)
 	swift test --skip-build $(SWIFT_FLAGS)
+
+# ---- devnode (Python: py-evm + Vyper Kalypso contracts, Devnode/README.md) ---------------------
+DEVNODE_PY   := PYTHONPATH=Devnode $(PYTHON)
+DEVNODE_ARGS ?=
+RPC          ?= http://127.0.0.1:8545
+SEED         ?= 1
+OPS          ?= 200
+
+devnode: venv
+	@$(DEVNODE_PY) -m devnode serve $(DEVNODE_ARGS)
+
+scenario: venv
+	$(DEVNODE_PY) -m devnode scenario --rpc $(RPC) --seed $(SEED) --ops $(OPS)
+
+test-devnode: venv
+	cd Devnode && ../$(PYTHON) -m pytest -q -p no:cacheprovider tests
+
+bench-devnode: venv
+	$(DEVNODE_PY) -m devnode.bench
 
 clean:
 	rm -rf .build .devnode
