@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kalypso-mirror", targets: ["KalypsoMirrorCLI"]),
+        .executable(name: "kalypso-bench", targets: ["KalypsoBench"]),
         .library(name: "EthereumKit", targets: ["EthereumKit"]),
     ],
     targets: [
@@ -24,6 +25,9 @@ let package = Package(
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
+
+        // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
+        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),

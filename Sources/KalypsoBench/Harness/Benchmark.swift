@@ -1,0 +1,49 @@
+import Foundation
+
+/// One benchmark of `kalypso-bench`: a name for the command line and a function that measures it.
+///
+/// To add a benchmark: write `Benchmarks/<Name>Benchmark.swift` with a `static let entry = Benchmark(…)`
+/// whose `run` builds a `BenchResult` with `context.compare(…)`, and add the entry to `BenchmarkRegistry.all`.
+struct Benchmark: Sendable {
+    /// The subcommand, for example `keccak`.
+    let name: String
+    /// One line for `kalypso-bench list`.
+    let summary: String
+    /// Measures ours and the peer and returns the figures.
+    let run: @Sendable (BenchContext) -> BenchResult
+}
+
+/// Settings shared by all benchmarks, and the interleaved measuring loop.
+struct BenchContext: Sendable {
+    /// Samples taken of ours and of the peer.
+    var repeats = 5
+    /// CPU seconds per sample of our code.
+    var sampleSeconds = 0.5
+    /// Seconds per peer run (passed to peers that take a duration).
+    var peerSeconds = 1
+    /// Where `make bench` puts built peers (the C loops) and generated inputs.
+    var outputDirectory = "bench-out"
+    /// The Python interpreter of the project venv (for Python peers).
+    var python = ".venv/bin/python"
+
+    /// Measures our code and the peer `repeats` times each, alternating, so that load from other processes
+    /// falls on both sides alike; the reported ratio is the median of the back-to-back pairs' ratios. `ours(n)` runs the operation `n` times; each run covers `unitsPerOperation`
+    /// units (bytes for `.bytes`, 1 for an operation rate). A missing or failing peer leaves its figure empty
+    /// and records the reason.
+    func compare(_ result: inout BenchResult, peer: PeerCommand?, unitsPerOperation: Double = 1, ours: (Int) -> Void) {
+        for _ in 0..<repeats {
+            let mine = Measure.sample(seconds: sampleSeconds, ours) * unitsPerOperation
+            result.ours.add(mine)
+            guard let peer, result.skipReason == nil else { continue }
+            switch peer.run() {
+            case .success(let rate):
+                result.peer.add(rate)
+                if rate > 0 { result.pairRatios.add(mine / rate) }
+            case .failure(let failure): result.skipReason = failure.message
+            }
+        }
+    }
+
+    /// Whether an executable exists at `path`.
+    func executableExists(_ path: String) -> Bool { FileManager.default.isExecutableFile(atPath: path) }
+}
