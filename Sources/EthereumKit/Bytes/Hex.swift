@@ -90,7 +90,8 @@ public enum Hex {
     public static func decode(_ text: some StringProtocol, count: Int, prefix: HexPrefixRule = .required) throws -> [UInt8] {
         let bytes = try decode(text, prefix: prefix)
         guard bytes.count == count else {
-            throw HexError(.wrongLength, "hex value \(String(text.prefix(20)))… has \(bytes.count) bytes, expected \(count)")
+            let shown = text.count > 24 ? "\(text.prefix(24))…" : String(text)
+            throw HexError(.wrongLength, "hex value \"\(shown)\" has \(bytes.count) bytes, expected \(count)")
         }
         return bytes
     }

@@ -271,6 +271,24 @@ extension UInt256 {
         divisor.isZero ? nil : quotientAndRemainder(dividingBy: divisor).quotient
     }
 
+    /// `self % divisor`, or nil if `divisor` is zero.
+    @inlinable
+    public func remainder(dividingBy divisor: UInt256) -> UInt256? {
+        divisor.isZero ? nil : quotientAndRemainder(dividingBy: divisor).remainder
+    }
+
+    /// `self / divisor`, or `(self, true)` if `divisor` is zero (Swift's convention for `dividedReportingOverflow`).
+    @inlinable
+    public func dividedReportingOverflow(by divisor: UInt256) -> (partialValue: UInt256, overflow: Bool) {
+        divisor.isZero ? (self, true) : (quotientAndRemainder(dividingBy: divisor).quotient, false)
+    }
+
+    /// `self % divisor`, or `(self, true)` if `divisor` is zero (Swift's convention).
+    @inlinable
+    public func remainderReportingOverflow(dividingBy divisor: UInt256) -> (partialValue: UInt256, overflow: Bool) {
+        divisor.isZero ? (self, true) : (quotientAndRemainder(dividingBy: divisor).remainder, false)
+    }
+
     @inlinable public static func / (a: UInt256, b: UInt256) -> UInt256 { a.quotientAndRemainder(dividingBy: b).quotient }
     @inlinable public static func % (a: UInt256, b: UInt256) -> UInt256 { a.quotientAndRemainder(dividingBy: b).remainder }
 }
@@ -283,10 +301,10 @@ extension UInt256 {
     @inlinable public static func ^ (a: UInt256, b: UInt256) -> UInt256 { UInt256(l0: a.l0 ^ b.l0, l1: a.l1 ^ b.l1, l2: a.l2 ^ b.l2, l3: a.l3 ^ b.l3) }
     @inlinable public static prefix func ~ (a: UInt256) -> UInt256 { UInt256(l0: ~a.l0, l1: ~a.l1, l2: ~a.l2, l3: ~a.l3) }
 
-    /// Logical left shift; shifts of 256 or more give zero, negative shifts shift right.
+    /// Logical left shift; shifts of 256 or more give zero, negative shifts shift right (as Swift's `<<` on `Int`).
     @inlinable
     public static func << (a: UInt256, n: Int) -> UInt256 {
-        if n < 0 { return a >> -n }
+        if n < 0 { return n <= -256 ? .zero : a >> (0 - n) }
         if n >= 256 { return .zero }
         let limbs = n / 64, bits = UInt64(n % 64)
         var r = UInt256.zero
@@ -298,10 +316,10 @@ extension UInt256 {
         return r
     }
 
-    /// Logical right shift; shifts of 256 or more give zero, negative shifts shift left.
+    /// Logical right shift; shifts of 256 or more give zero, negative shifts shift left (as Swift's `>>` on `UInt`).
     @inlinable
     public static func >> (a: UInt256, n: Int) -> UInt256 {
-        if n < 0 { return a << -n }
+        if n < 0 { return n <= -256 ? .zero : a << (0 - n) }
         if n >= 256 { return .zero }
         let limbs = n / 64, bits = UInt64(n % 64)
         var r = UInt256.zero
