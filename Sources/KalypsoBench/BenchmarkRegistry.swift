@@ -2,5 +2,7 @@
 enum BenchmarkRegistry {
     static let all: [Benchmark] = [
         KeccakBenchmark.entry,
+        EcrecoverBenchmark.entry,
+        ABIDecodeBenchmark.entry,
     ]
 }

@@ -44,6 +44,16 @@ struct BenchContext: Sendable {
         }
     }
 
+    /// Measures only the peer (when our side is not available yet), so its figure is still printed.
+    func measurePeerOnly(_ result: inout BenchResult, peer: PeerCommand) {
+        for _ in 0..<repeats {
+            switch peer.run() {
+            case .success(let rate): result.peer.add(rate)
+            case .failure(let failure): result.skipReason = failure.message; return
+            }
+        }
+    }
+
     /// Whether an executable exists at `path`.
     func executableExists(_ path: String) -> Bool { FileManager.default.isExecutableFile(atPath: path) }
 }

@@ -28,7 +28,7 @@ struct Goal: Sendable {
 
     func describe(_ unit: RateUnit) -> String {
         var parts: [String] = []
-        if let r = minRatio { parts.append(String(format: "≥ %.2f×", r)) }
+        if let r = minRatio { parts.append(String(format: "≥ %g×", r)) }
         if let m = minRate { parts.append("≥ " + unit.format(m)) }
         return parts.isEmpty ? "-" : parts.joined(separator: " and ")
     }
