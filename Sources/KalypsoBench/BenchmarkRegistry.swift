@@ -4,5 +4,5 @@ enum BenchmarkRegistry {
         KeccakBenchmark.entry,
         EcrecoverBenchmark.entry,
         ABIDecodeBenchmark.entry,
-    ]
+    ] + PrimitivesBenchmark.entries
 }

@@ -34,7 +34,9 @@ func runBench(_ words: [String]) -> Int32 {
         case "--out": guard let v = value("--out") else { return 2 }; context.outputDirectory = v
         case "--python": guard let v = value("--python") else { return 2 }; context.python = v
         case "list":
-            for b in BenchmarkRegistry.all { print("\(b.name.padding(toLength: 12, withPad: " ", startingAt: 0))\(b.summary)") }
+            for b in BenchmarkRegistry.all {
+                print("\(b.name.padding(toLength: 16, withPad: " ", startingAt: 0))\(b.summary)\(b.inAll ? "" : " (by name only)")")
+            }
             return 0
         case let word where word.hasPrefix("-"):
             FileHandle.standardError.write(Data("error: unknown option \(word); see kalypso-bench --help\n".utf8))
@@ -45,7 +47,7 @@ func runBench(_ words: [String]) -> Int32 {
     }
     var selected: [Benchmark] = []
     if names.isEmpty || names == ["all"] {
-        selected = BenchmarkRegistry.all
+        selected = BenchmarkRegistry.all.filter(\.inAll)
     } else {
         for name in names {
             guard let b = BenchmarkRegistry.all.first(where: { $0.name == name }) else {

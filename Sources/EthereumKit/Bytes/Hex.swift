@@ -98,14 +98,34 @@ public enum Hex {
 
     /// Encodes bytes as lowercase hex, with `0x` unless `prefix` is false.
     public static func encode<S: Sequence>(_ bytes: S, prefix: Bool = true) -> String where S.Element == UInt8 {
-        var out: [UInt8] = prefix ? [UInt8(ascii: "0"), UInt8(ascii: "x")] : []
-        out.reserveCapacity(out.count + bytes.underestimatedCount * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0), prefix: prefix) }) {
+            return text
         }
-        return String(decoding: out, as: UTF8.self)
+        return Array(bytes).withUnsafeBytes { encode($0, prefix: prefix) }
     }
+
+    /// Encodes raw bytes as lowercase hex, with `0x` unless `prefix` is false (writes the string in place).
+    public static func encode(_ raw: UnsafeRawBufferPointer, prefix: Bool = true) -> String {
+        let count = raw.count * 2 + (prefix ? 2 : 0)
+        return String(unsafeUninitializedCapacity: count) { out in
+            var i = 0
+            if prefix {
+                out[0] = UInt8(ascii: "0")
+                out[1] = UInt8(ascii: "x")
+                i = 2
+            }
+            for b in raw {
+                out[i] = digit(b >> 4)
+                out[i + 1] = digit(b & 0x0f)
+                i += 2
+            }
+            return count
+        }
+    }
+
+    /// The lowercase ASCII hex digit of a value 0…15.
+    @inline(__always)
+    static func digit(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") &+ value : UInt8(ascii: "a") &- 10 &+ value }
 
     /// The value of one hex digit, or 0xff if `c` is not a hex digit.
     @inlinable @inline(__always)

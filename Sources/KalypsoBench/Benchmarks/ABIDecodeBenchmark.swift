@@ -44,7 +44,7 @@ enum ABIDecodeBenchmark {
         }
         guard let decode = decodeOurs else {
             if let peer { context.measurePeerOnly(&result, peer: peer) }
-            result.skipReason = result.skipReason ?? "our ABI decoder is not in this build yet (slot: ABIDecodeBenchmark.decodeOurs)"
+            result.skipReason = result.skipReason ?? "our ABI decoder is not in this build yet; slot: ABIDecodeBenchmark.decodeOurs"
             return result
         }
         context.compare(&result, peer: peer, unitsPerOperation: Double(logs.count)) { n in

@@ -9,8 +9,14 @@ struct Benchmark: Sendable {
     let name: String
     /// One line for `kalypso-bench list`.
     let summary: String
+    /// Whether `all` (and `make bench`) runs it; micro-benchmarks without a peer are run by name only.
+    var inAll = true
     /// Measures ours and the peer and returns the figures.
     let run: @Sendable (BenchContext) -> BenchResult
+
+    init(name: String, summary: String, inAll: Bool = true, run: @escaping @Sendable (BenchContext) -> BenchResult) {
+        self.name = name; self.summary = summary; self.inAll = inAll; self.run = run
+    }
 }
 
 /// Settings shared by all benchmarks, and the interleaved measuring loop.

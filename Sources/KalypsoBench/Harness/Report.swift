@@ -59,6 +59,7 @@ struct BenchResult: Sendable {
     /// PASS or MISS against the goal, or SKIP when a figure the goal needs is missing.
     var verdict: String {
         if ours.isEmpty { return "SKIP" }
+        if goal.minRatio == nil && goal.minRate == nil { return "INFO" }
         var pass = true
         if let minRatio = goal.minRatio {
             guard let r = ratio else { return "SKIP" }

@@ -79,6 +79,24 @@ import Testing
         m.expectNone("divmod")
     }
 
+    /// Divisors just above a power of two make the first quotient-limb estimate of long division too large by
+    /// one even after its correction step (Knuth's rare "add back" case): 2^255 / (2^191 + 1) is the smallest.
+    @Test func divisionAddBackCases() {
+        var m = Mismatches()
+        for k in [65, 100, 127, 128, 129, 150, 191, 192, 200, 254] {
+            for small in [1, 2, 3, 255] as [UInt64] {
+                let v = (UInt256.one << k) &+ UInt256(small)
+                for u in [UInt256.one << 255, UInt256.max, (UInt256.one << 255) &- .one, v << (255 - k), (v << (255 - k)) &- .one,
+                          (UInt256.one << 255) | UInt256(small - 1), UInt256.max << 64] {
+                    let (q, r) = u.quotientAndRemainder(dividingBy: v)
+                    let (eq, er) = BigNat(u).quotientAndRemainder(dividingBy: BigNat(v))
+                    m.check(q == eq.truncated && r == er.truncated, "\(u) divmod \(v)")
+                }
+            }
+        }
+        m.expectNone("add-back division")
+    }
+
     @Test func divisionEdgeCases() {
         let max = UInt256.max
         #expect(max.quotientAndRemainder(dividingBy: max) == (.one, .zero))
