@@ -44,9 +44,6 @@ public struct HexError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// Strict hexadecimal encoding and decoding.
 public enum Hex {
-    @usableFromInline
-    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Decodes hex text into bytes.
     ///
     /// - Parameters:
@@ -54,10 +51,10 @@ public enum Hex {
     ///   - prefix: whether `0x` is required.
     /// - Throws: `HexError` for a missing prefix, an odd number of digits or a bad digit, naming its offset.
     public static func decode(_ text: some StringProtocol, prefix: HexPrefixRule = .required) throws -> [UInt8] {
-        var utf8 = Array(text.utf8)
-        return try utf8.withUnsafeMutableBytes { raw in
-            try decode(utf8: UnsafeRawBufferPointer(raw), prefix: prefix)
+        if let bytes = try text.utf8.withContiguousStorageIfAvailable({ try decode(utf8: UnsafeRawBufferPointer($0), prefix: prefix) }) {
+            return bytes
         }
+        return try Array(text.utf8).withUnsafeBytes { try decode(utf8: $0, prefix: prefix) }
     }
 
     /// Decodes hex from raw UTF-8 bytes (no `String` needed); the fast path for JSON scanners.
