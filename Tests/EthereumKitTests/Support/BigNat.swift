@@ -154,26 +154,19 @@ struct BigNat: Comparable, CustomStringConvertible, ExpressibleByIntegerLiteral 
     }
 
     /// Decimal digits.
-    var description: String {
-        if isZero { return "0" }
-        var digits: [Character] = []
-        var v = self
-        while !v.isZero {
-            let (q, r) = v.divided(bySmall: 10)
-            digits.append(Character(String(r)))
-            v = q
-        }
-        return String(digits.reversed())
-    }
+    var description: String { digits(radix: 10) }
 
     /// Lowercase hex digits without prefix or leading zeros ("0" for zero).
-    var hex: String {
+    var hex: String { digits(radix: 16) }
+
+    /// The digits in `radix`, by repeated division.
+    private func digits(radix: UInt32) -> String {
         if isZero { return "0" }
         var digits: [Character] = []
         var v = self
         while !v.isZero {
-            let (q, r) = v.divided(bySmall: 16)
-            digits.append(Character(String(r, radix: 16)))
+            let (q, r) = v.divided(bySmall: radix)
+            digits.append(Character(String(r, radix: Int(radix))))
             v = q
         }
         return String(digits.reversed())
