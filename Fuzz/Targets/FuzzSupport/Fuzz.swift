@@ -26,7 +26,8 @@ public enum Fuzz {
     @inline(__always)
     public static func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
         if !condition() {
-            print("fuzz invariant failed: \(message())")
+            let line = Array("fuzz invariant failed: \(message())\n".utf8)
+            _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }   // unbuffered: abort() flushes nothing
             abort()
         }
     }
