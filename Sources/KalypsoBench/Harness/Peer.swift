@@ -1,4 +1,14 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a peer's output says: a rate it measured itself, or a number of operations it ran (the harness then
+/// divides by the CPU time the peer process used, so the figure is per CPU second like ours).
+enum PeerOutput: Sendable {
+    case rate(Double)
+    case operations(Double)
+}
 
 /// A peer program measured next to our code: an external command whose output holds one figure.
 struct PeerCommand: Sendable {
@@ -6,18 +16,18 @@ struct PeerCommand: Sendable {
     let label: String
     /// The executable and its arguments.
     let arguments: [String]
-    /// Extracts the rate (operations or bytes per second) from the command's standard output.
-    let parse: @Sendable (String) -> Double?
+    /// Extracts the figure from the command's standard output.
+    let parse: @Sendable (String) -> PeerOutput?
 
-    /// The conventional output of our own peers (C loops, Python scripts): a line `rate: <number>`.
-    static func rateLine(_ output: String) -> Double? {
+    /// The conventional output of our own peers: a line `rate: <number>` (per CPU second).
+    static func rateLine(_ output: String) -> PeerOutput? {
         for line in output.split(separator: "\n") where line.hasPrefix("rate:") {
-            return Double(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
+            return Double(line.dropFirst(5).trimmingCharacters(in: .whitespaces)).map(PeerOutput.rate)
         }
         return nil
     }
 
-    /// Runs the peer once; the parsed figure, or an error message naming the command and what it printed.
+    /// Runs the peer once; its rate per CPU second, or an error message naming the command and what it printed.
     func run() -> Result<Double, PeerFailure> {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -25,6 +35,7 @@ struct PeerCommand: Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let cpuBefore = Self.childrenCPUSeconds()
         do { try process.run() } catch {
             return .failure(PeerFailure(message: "cannot start \(arguments.joined(separator: " ")): \(error)"))
         }
@@ -32,12 +43,27 @@ struct PeerCommand: Sendable {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let cpu = Self.childrenCPUSeconds() - cpuBefore
         let text = String(decoding: stdout, as: UTF8.self)
-        guard process.terminationStatus == 0, let value = parse(text) else {
+        guard process.terminationStatus == 0, let figure = parse(text) else {
             let detail = String(decoding: stderr, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-            return .failure(PeerFailure(message: "\(label) failed (exit \(process.terminationStatus)): \(detail.isEmpty ? text.prefix(200).description : detail)"))
+            return .failure(PeerFailure(message: "\(label) failed (exit \(process.terminationStatus)): \(detail.isEmpty ? String(text.prefix(200)) : detail)"))
         }
-        return .success(value)
+        switch figure {
+        case .rate(let rate):
+            return .success(rate)
+        case .operations(let count):
+            guard cpu > 0 else { return .failure(PeerFailure(message: "\(label): no CPU time recorded for the peer process")) }
+            return .success(count / cpu)
+        }
+    }
+
+    /// User + system CPU seconds of this process's terminated, reaped children.
+    static func childrenCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 
