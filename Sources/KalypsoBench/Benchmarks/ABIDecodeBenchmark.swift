@@ -10,7 +10,12 @@ import Foundation
 ///
 /// SLOT (ABI engineer): `decodeOurs` is nil until the ABI decoder lands. Fill it with a function that decodes
 /// every log of the mix (topic0 → event, indexed topics, then the data) and returns the number of values
-/// decoded; the harness then measures it next to the peer.
+/// decoded; the harness then measures it next to the peer. With the ABI branch's API that is about:
+///
+///     static let abi = try? ContractABI(events: declarations.map { try ABIEvent(declaration: $0) })
+///     static let decodeOurs: (@Sendable ([Log]) -> Int)? = abi.map { abi in { logs in
+///         logs.reduce(0) { n, log in n + ((try? abi.decodeLog(topics: log.topics, data: log.data))?.values.count ?? 0) }
+///     } }
 enum ABIDecodeBenchmark {
     /// A log as the RPC client hands it over: topics and data bytes.
     struct Log {
@@ -21,6 +26,15 @@ enum ABIDecodeBenchmark {
     /// Our decoder over the whole mix; nil until the ABI decoder exists (see SLOT above).
     static let decodeOurs: (@Sendable ([Log]) -> Int)? = nil
 
+    /// The four events as declared in the Kalypso contracts (spec, event table).
+    static let declarations = [
+        "RegisteredGenerator(address indexed generator, uint256 initialCompute, uint256 initialStake)",
+        "JoinedMarketplace(address indexed generator, uint256 indexed marketId, uint256 computeAllocation)",
+        "AskCreated(uint256 indexed askId, bool indexed hasPrivateInputs, bytes secret_data, bytes acl, bytes extraData)",
+        "TaskCreated(uint256 indexed askId, address indexed generator, bytes new_acl)",
+    ]
+
+    /// Their canonical signatures (topic0 = keccak256 of each; the Python peer checks them against the spec's hashes).
     static let signatures = [
         "RegisteredGenerator(address,uint256,uint256)",
         "JoinedMarketplace(address,uint256,uint256)",
