@@ -11,6 +11,8 @@ Options:
   --repeats <n>      samples per side (default 5)
   --out <dir>        where make bench put built peers and inputs (default bench-out)
   --python <path>    the Python of the project venv (default .venv/bin/python)
+  --instructions     count instructions per operation under callgrind instead of timing (deterministic;
+                     for peers that run a fixed count, e.g. the ecrecover C loop: shows what a wrapper adds)
 
 Build with -c release; run from the project root (make bench does both).
 """
@@ -33,6 +35,10 @@ func runBench(_ words: [String]) -> Int32 {
             context.repeats = n
         case "--out": guard let v = value("--out") else { return 2 }; context.outputDirectory = v
         case "--python": guard let v = value("--python") else { return 2 }; context.python = v
+        case "--instructions": context.countInstructions = true
+        case "--run-ours":
+            guard let v = value("--run-ours"), let n = Int(v), n > 0 else { return 2 }
+            context.runOursOnly = n
         case "list":
             for b in BenchmarkRegistry.all {
                 print("\(b.name.padding(toLength: 16, withPad: " ", startingAt: 0))\(b.summary)\(b.inAll ? "" : " (by name only)")")
@@ -58,10 +64,18 @@ func runBench(_ words: [String]) -> Int32 {
             selected.append(b)
         }
     }
-    Report.printHeader(Machine.current())
+    if context.runOursOnly != nil {
+        // Internal mode for callgrind: run our side of one benchmark, print nothing.
+        guard selected.count == 1 else { return 2 }
+        context.currentBenchmark = selected[0].name
+        _ = selected[0].run(context)
+        return 0
+    }
+    Report.printHeader(Machine.current(), instructions: context.countInstructions)
     fflush(nil)
     var results: [BenchResult] = []
     for benchmark in selected {
+        context.currentBenchmark = benchmark.name
         let result = benchmark.run(context)
         print(result.line)
         fflush(nil)

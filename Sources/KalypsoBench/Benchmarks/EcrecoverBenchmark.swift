@@ -22,7 +22,8 @@ enum EcrecoverBenchmark {
                                  peerLabel: "C loop over libsecp256k1")
         let peerPath = "\(context.outputDirectory)/ecrecover/ecrecover_loop"
         let peer = context.executableExists(peerPath)
-            ? PeerCommand(label: result.peerLabel, arguments: [peerPath, String(peerIterations * context.peerSeconds)], parse: parsePeer)
+            ? PeerCommand(label: result.peerLabel, arguments: [peerPath, String(peerIterations * context.peerSeconds)], parse: parsePeer,
+                          fixedCount: { n in [peerPath, String(n)] })
             : nil
         if peer == nil { result.skipReason = "\(peerPath) not built; run make bench" }
         guard let ctx = secp256k1_context_create(kalypso_secp256k1_context_none()) else {

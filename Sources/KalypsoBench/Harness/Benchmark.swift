@@ -31,12 +31,27 @@ struct BenchContext: Sendable {
     var outputDirectory = "bench-out"
     /// The Python interpreter of the project venv (for Python peers).
     var python = ".venv/bin/python"
+    /// `--instructions`: compare instructions per operation under callgrind (deterministic) instead of CPU time.
+    var countInstructions = false
+    /// Internal `--run-ours <n>`: run our side of the benchmark n times and stop (what callgrind runs).
+    var runOursOnly: Int?
+    /// The benchmark being run (its command-line name), so instruction mode can re-run this binary on it.
+    var currentBenchmark = ""
 
     /// Measures our code and the peer `repeats` times each, alternating, so that load from other processes
-    /// falls on both sides alike; the reported ratio is the median of the back-to-back pairs' ratios. `ours(n)` runs the operation `n` times; each run covers `unitsPerOperation`
-    /// units (bytes for `.bytes`, 1 for an operation rate). A missing or failing peer leaves its figure empty
-    /// and records the reason.
+    /// falls on both sides alike; the reported ratio is the median of the back-to-back pairs' ratios.
+    /// `ours(n)` runs the operation `n` times; each run covers `unitsPerOperation` units (bytes for `.bytes`,
+    /// 1 for an operation rate). A missing or failing peer leaves its figure empty and records the reason.
+    /// With `countInstructions`, both sides run under callgrind instead (see `compareInstructions`).
     func compare(_ result: inout BenchResult, peer: PeerCommand?, unitsPerOperation: Double = 1, ours: (Int) -> Void) {
+        if let n = runOursOnly {
+            ours(n)
+            return
+        }
+        if countInstructions {
+            compareInstructions(&result, peer: peer, unitsPerOperation: unitsPerOperation)
+            return
+        }
         for _ in 0..<repeats {
             let mine = Measure.sample(seconds: sampleSeconds, ours) * unitsPerOperation
             result.ours.add(mine)
@@ -52,6 +67,7 @@ struct BenchContext: Sendable {
 
     /// Measures only the peer (when our side is not available yet), so its figure is still printed.
     func measurePeerOnly(_ result: inout BenchResult, peer: PeerCommand) {
+        guard runOursOnly == nil, !countInstructions else { return }
         for _ in 0..<repeats {
             switch peer.run() {
             case .success(let rate): result.peer.add(rate)

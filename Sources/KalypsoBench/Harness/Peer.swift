@@ -18,6 +18,8 @@ struct PeerCommand: Sendable {
     let arguments: [String]
     /// Extracts the figure from the command's standard output.
     let parse: @Sendable (String) -> PeerOutput?
+    /// The command that runs exactly `n` operations, if the peer can (needed for `--instructions`).
+    var fixedCount: (@Sendable (Int) -> [String])? = nil
 
     /// The conventional output of our own peers: a line `rate: <number>` (per CPU second).
     static func rateLine(_ output: String) -> PeerOutput? {

@@ -34,8 +34,16 @@ struct Goal: Sendable {
     }
 }
 
+/// What the figures are per: CPU seconds (the default) or instructions counted by callgrind (`--instructions`).
+enum Basis: Sendable {
+    case cpuTime
+    case instructions
+}
+
 /// One benchmark's figures: ours and the peer's, each the median of several samples.
 struct BenchResult: Sendable {
+    /// With `.instructions`, `ours` and `peer` hold operations (or bytes) per 10^9 instructions.
+    var basis = Basis.cpuTime
     /// Stable identifier, for example `keccak256-1KiB`.
     var name: String
     var unit: RateUnit
@@ -65,13 +73,23 @@ struct BenchResult: Sendable {
             guard let r = ratio else { return "SKIP" }
             pass = pass && r >= minRatio
         }
-        if let minRate = goal.minRate { pass = pass && ours.median >= minRate }
+        if let minRate = goal.minRate, basis == .cpuTime { pass = pass && ours.median >= minRate }
         return pass ? "PASS" : "MISS"
+    }
+
+    /// A figure in the benchmark's unit, or as instructions per operation (per byte for `.bytes`).
+    func format(_ value: Double) -> String {
+        guard basis == .instructions else { return unit.format(value) }
+        switch unit {
+        case .bytes: return String(format: "%.2f instructions/byte", 1e9 / value)
+        case .operations(let name): return String(format: "%.0f instructions/%@", 1e9 / value, name)
+        }
     }
 
     private func describe(_ s: Samples) -> String {
         guard !s.isEmpty else { return "-" }
-        return "\(unit.format(s.median)) (median of \(s.count), spread \(String(format: "%.1f", s.spreadPercent))%)"
+        if basis == .instructions { return format(s.median) + " (callgrind)" }
+        return "\(format(s.median)) (median of \(s.count), spread \(String(format: "%.1f", s.spreadPercent))%)"
     }
 
     /// The one-line report printed as soon as the benchmark finishes.
@@ -85,19 +103,24 @@ struct BenchResult: Sendable {
 
 /// Prints results as they come and a summary table at the end.
 enum Report {
-    static func printHeader(_ machine: Machine) {
+    static func printHeader(_ machine: Machine, instructions: Bool) {
         print("kalypso-bench on \(machine.description)")
-        print("figures: rates per CPU second (process CPU time), median of repeated samples; ours and peer interleaved,")
-        print("ratio = median of back-to-back pair ratios (range in brackets); goals are reported, never asserted")
+        if instructions {
+            print("figures: instructions per operation under callgrind (runs of n and 2n operations, differenced);")
+            print("ratio = peer instructions ÷ ours; rate goals are not judged in this mode")
+        } else {
+            print("figures: rates per CPU second (process CPU time), median of repeated samples; ours and peer interleaved,")
+            print("ratio = median of back-to-back pair ratios (range in brackets); goals are reported, never asserted")
+        }
     }
 
     static func printSummary(_ results: [BenchResult]) {
         let header = ["benchmark", "ours", "peer", "peer figure", "ratio", "goal", "result"]
         let rows = results.map { r -> [String] in
             [r.name,
-             r.ours.isEmpty ? "-" : r.unit.format(r.ours.median),
+             r.ours.isEmpty ? "-" : r.format(r.ours.median),
              r.peerLabel,
-             r.peer.isEmpty ? "-" : r.unit.format(r.peer.median),
+             r.peer.isEmpty ? "-" : r.format(r.peer.median),
              r.ratio.map { String(format: "%.2f×", $0) } ?? "-",
              r.goal.describe(r.unit),
              r.verdict + (r.skipReason.map { " (\($0))" } ?? "")]
