@@ -82,7 +82,10 @@ struct BenchResult: Sendable {
         guard basis == .instructions else { return unit.format(value) }
         switch unit {
         case .bytes: return String(format: "%.2f instructions/byte", 1e9 / value)
-        case .operations(let name): return String(format: "%.0f instructions/%@", 1e9 / value, name)
+        case .operations(let name):
+            // "logs/s" is a rate; per operation it reads "instructions/log".
+            let single = name.hasSuffix("s") ? String(name.dropLast()) : name
+            return String(format: "%.0f instructions/%@", 1e9 / value, single)
         }
     }
 
