@@ -56,7 +56,7 @@ clean:
 # kalypso-bench (Sources/KalypsoBench, release build) measures our code next to a peer in the same run.
 # Peers: openssl (Debian), C loops in Benchmarks/*/ built into bench-out/, Python peers in the venv with
 # Benchmarks/requirements.txt. Prints figures and PASS/MISS per goal; never fails on a missed goal.
-BENCH_APT      := openssl gcc libc6-dev
+BENCH_APT      := openssl gcc libc6-dev valgrind
 BENCH_C_PEERS  := $(patsubst Benchmarks/%.c,bench-out/%,$(wildcard Benchmarks/*/*.c))
 BENCH_ARGS     ?=
 

@@ -13,6 +13,7 @@ Options:
   --python <path>    the Python of the project venv (default .venv/bin/python)
   --instructions     count instructions per operation under callgrind instead of timing (deterministic;
                      for peers that run a fixed count, e.g. the ecrecover C loop: shows what a wrapper adds)
+  --no-callgrind     skip the instruction count that timed runs add for such peers
 
 Build with -c release; run from the project root (make bench does both).
 """
@@ -36,6 +37,7 @@ func runBench(_ words: [String]) -> Int32 {
         case "--out": guard let v = value("--out") else { return 2 }; context.outputDirectory = v
         case "--python": guard let v = value("--python") else { return 2 }; context.python = v
         case "--instructions": context.countInstructions = true
+        case "--no-callgrind": context.callgrindToo = false
         case "--run-ours":
             guard let v = value("--run-ours"), let n = Int(v), n > 0 else { return 2 }
             context.runOursOnly = n

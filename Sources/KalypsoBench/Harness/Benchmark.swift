@@ -33,6 +33,9 @@ struct BenchContext: Sendable {
     var python = ".venv/bin/python"
     /// `--instructions`: compare instructions per operation under callgrind (deterministic) instead of CPU time.
     var countInstructions = false
+    /// After the timed samples, also count instructions per operation under callgrind for peers that can run a
+    /// fixed count (off with `--no-callgrind`; skipped quietly when valgrind is missing).
+    var callgrindToo = true
     /// Internal `--run-ours <n>`: run our side of the benchmark n times and stop (what callgrind runs).
     var runOursOnly: Int?
     /// The benchmark being run (its command-line name), so instruction mode can re-run this binary on it.
@@ -61,6 +64,13 @@ struct BenchContext: Sendable {
                 result.peer.add(rate)
                 if rate > 0 { result.pairRatios.add(mine / rate) }
             case .failure(let failure): result.skipReason = failure.message
+            }
+        }
+        if callgrindToo, result.skipReason == nil, let fixed = peer?.fixedCount {
+            let n = Self.instructionRunSize
+            if case .success(let ours) = Self.instructionsPerOperation(n: n, arguments: oursCommand),
+               case .success(let theirs) = Self.instructionsPerOperation(n: n, arguments: fixed) {
+                result.instructionsPerOperation = (ours, theirs)
             }
         }
     }

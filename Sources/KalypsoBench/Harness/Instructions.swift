@@ -12,9 +12,7 @@ extension BenchContext {
     func compareInstructions(_ result: inout BenchResult, peer: PeerCommand?, unitsPerOperation: Double) {
         result.basis = .instructions
         let n = Self.instructionRunSize
-        let me = CommandLine.arguments[0]
-        let oursAt = { (count: Int) in [me, "--out", outputDirectory, "--python", python, "--run-ours", String(count), currentBenchmark] }
-        switch Self.instructionsPerOperation(n: n, arguments: oursAt) {
+        switch Self.instructionsPerOperation(n: n, arguments: oursCommand) {
         case .success(let perOperation): result.ours.add(1e9 / perOperation * unitsPerOperation)
         case .failure(let failure): result.skipReason = failure.message; return
         }
@@ -30,6 +28,11 @@ extension BenchContext {
         case .failure(let failure):
             result.skipReason = failure.message
         }
+    }
+
+    /// This binary, running our side of the current benchmark `count` times.
+    func oursCommand(_ count: Int) -> [String] {
+        [CommandLine.arguments[0], "--out", outputDirectory, "--python", python, "--run-ours", String(count), currentBenchmark]
     }
 
     /// (Ir(2n) − Ir(n)) / n for the command `arguments(count)`.

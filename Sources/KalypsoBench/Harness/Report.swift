@@ -54,6 +54,8 @@ struct BenchResult: Sendable {
     var peer = Samples()
     /// Ours ÷ peer for each pair of samples taken back to back (load from other processes hits both alike).
     var pairRatios = Samples()
+    /// Instructions per operation under callgrind (ours, peer), when both could be counted in a timed run.
+    var instructionsPerOperation: (ours: Double, peer: Double)?
     /// Why a figure is missing (a slot not filled yet, a peer that failed); nil when both were measured.
     var skipReason: String?
 
@@ -99,6 +101,9 @@ struct BenchResult: Sendable {
     var line: String {
         let ratioText = ratio.map { String(format: "%.2f× (%.2f–%.2f)", $0, pairRatios.min, pairRatios.max) } ?? "-"
         var text = "bench \(name): ours \(describe(ours)) | peer \(peerLabel): \(describe(peer)) | ratio \(ratioText) | goal \(goal.describe(unit)) | \(verdict)"
+        if let counted = instructionsPerOperation {
+            text += String(format: " | callgrind: ours %.0f, peer %.0f instructions/op (%.3f×)", counted.ours, counted.peer, counted.peer / counted.ours)
+        }
         if let reason = skipReason { text += " (\(reason))" }
         return text
     }
@@ -113,18 +118,20 @@ enum Report {
             print("ratio = peer instructions ÷ ours; rate goals are not judged in this mode")
         } else {
             print("figures: rates per CPU second (process CPU time), median of repeated samples; ours and peer interleaved,")
-            print("ratio = median of back-to-back pair ratios (range in brackets); goals are reported, never asserted")
+            print("ratio = median of back-to-back pair ratios (range in brackets); goals are reported, never asserted;")
+            print("callgrind = peer ÷ ours instructions per operation, where the peer can run a fixed count (deterministic)")
         }
     }
 
     static func printSummary(_ results: [BenchResult]) {
-        let header = ["benchmark", "ours", "peer", "peer figure", "ratio", "goal", "result"]
+        let header = ["benchmark", "ours", "peer", "peer figure", "ratio", "callgrind", "goal", "result"]
         let rows = results.map { r -> [String] in
             [r.name,
              r.ours.isEmpty ? "-" : r.format(r.ours.median),
              r.peerLabel,
              r.peer.isEmpty ? "-" : r.format(r.peer.median),
              r.ratio.map { String(format: "%.2f×", $0) } ?? "-",
+             r.instructionsPerOperation.map { String(format: "%.3f×", $0.peer / $0.ours) } ?? "-",
              r.goal.describe(r.unit),
              r.verdict + (r.skipReason.map { " (\($0))" } ?? "")]
         }
