@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kalypso-mirror", targets: ["KalypsoMirrorCLI"]),
+        .executable(name: "kalypso-bench", targets: ["KalypsoBench"]),
         .library(name: "EthereumKit", targets: ["EthereumKit"]),
     ],
     targets: [
@@ -40,6 +41,9 @@ let package = Package(
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
 
+        // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
+        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1"]),
+
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
         .target(name: "DatabaseTestSupport", dependencies: ["Database", "EthereumKit", "Telemetry"], path: "Tests/DatabaseTestSupport",
@@ -52,5 +56,6 @@ let package = Package(
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
+        .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
     ]
 )
