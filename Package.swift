@@ -21,11 +21,16 @@ let package = Package(
         .target(name: "EthereumKit", dependencies: ["CSecp256k1", "COpenSSL"]),
         // MARK: Logging and metrics that libraries take as parameters.
         .target(name: "Telemetry"),
+        // MARK: JSON-RPC client over libcurl: transport, retries, failover, typed eth_ calls, fast JSON scanner.
+        .target(name: "JSONRPC", dependencies: ["EthereumKit", "Telemetry", "CCurl"]),
+        // MARK: A scriptable HTTP/1.1 server and fault-injecting proxy for tests (not linked into the executable).
+        .target(name: "FaultInjection"),
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),
     ]
 )
