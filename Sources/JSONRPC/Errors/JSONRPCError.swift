@@ -120,12 +120,41 @@ public struct JSONRPCError: Error, Sendable, CustomStringConvertible {
         return JSONRPCError(.httpStatus, message, retryable: retryable, httpStatus: status, retryAfter: retryAfter)
     }
 
-    /// A JSON-RPC error object.
-    static func rpc(code: Int, message: String, data: JSONValue?) -> JSONRPCError {
-        let retryable = rpcErrorIsRetryable(code: code, message: message, data: data)
+    /// A JSON-RPC error object (possibly sent with a non-2xx HTTP status).
+    static func rpc(code: Int, message: String, data: JSONValue?, httpStatus: Int? = nil, retryAfter: Duration? = nil) -> JSONRPCError {
+        var retryable = rpcErrorIsRetryable(code: code, message: message, data: data)
+        if let status = httpStatus, status == 429 || status == 503 { retryable = true }
         var text = "JSON-RPC error \(code): \(message)"
         if let data, !data.isNull { text += " (data: \(String(data.text.prefix(200))))" }
-        return JSONRPCError(.rpcError, text, retryable: retryable, rpcCode: code, rpcMessage: message, rpcData: data)
+        if let status = httpStatus { text += " [HTTP \(status)]" }
+        return JSONRPCError(.rpcError, text, retryable: retryable, httpStatus: httpStatus, retryAfter: retryAfter,
+                            rpcCode: code, rpcMessage: message, rpcData: data)
+    }
+
+    /// A copy with `note` appended to the message (for example why retrying stopped).
+    func appending(_ note: String) -> JSONRPCError {
+        var copy = JSONRPCError(code, message + "; " + note, retryable: isRetryable, httpStatus: httpStatus, retryAfter: retryAfter,
+                                rpcCode: rpcCode, rpcMessage: rpcMessage, rpcData: rpcData)
+        copy.endpoint = endpoint
+        copy.method = method
+        return copy
+    }
+
+    /// Whether the failure says the endpoint is unhealthy (as opposed to the request being wrong or too large),
+    /// so the endpoint selector should count it.
+    public var countsAgainstEndpoint: Bool {
+        switch code {
+        case .timeout, .connectionFailed, .connectionReset, .dnsFailure, .tlsFailure, .transport, .malformedResponse, .invalidURL:
+            return true
+        case .httpStatus:
+            guard let s = httpStatus else { return true }
+            return s >= 500 || s == 429 || s == 401 || s == 403 || s == 408
+        case .rpcError:
+            if let s = httpStatus, s == 429 || s >= 500 { return true }
+            return isRetryable && ProviderLimits.rangeLimit(for: self) == nil
+        default:
+            return false
+        }
     }
 
     /// A response that is not the expected JSON-RPC reply.

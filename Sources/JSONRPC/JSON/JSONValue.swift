@@ -211,11 +211,13 @@ extension JSONScanner {
     }
 
     /// Runs `body` with a scanner over `bytes`, keeping the typed error.
-    public static func withScanner<R>(_ bytes: [UInt8],
+    /// With `range`, the scanner sees only those bytes (offsets in errors are then relative to the range).
+    public static func withScanner<R>(_ bytes: [UInt8], range: Range<Int>? = nil,
                                       _ body: (inout JSONScanner) throws(JSONParseError) -> R) throws(JSONParseError) -> R {
         var result: Result<R, JSONParseError>?
         bytes.withUnsafeBytes { raw in
-            var s = JSONScanner(raw)
+            let r = range.map { $0.clamped(to: 0..<raw.count) } ?? 0..<raw.count
+            var s = JSONScanner(UnsafeRawBufferPointer(rebasing: raw[r]))
             do throws(JSONParseError) { result = .success(try body(&s)) } catch { result = .failure(error) }
         }
         switch result {
