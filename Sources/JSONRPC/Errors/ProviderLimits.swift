@@ -76,7 +76,7 @@ public enum ProviderLimits {
             reason = .responseTooLarge
         } else if resultWords.contains(where: { m.contains($0) }) {
             reason = .tooManyResults
-        } else if rangeWords.contains(where: { m.contains($0) }) || (m.contains("range") && m.contains("exceeds limit")) {
+        } else if rangeWords.contains(where: { m.contains($0) }) || (m.contains("range") && (m.contains("exceeds limit") || m.contains("limited to"))) {
             reason = .blockRangeTooWide
         } else if timeoutWords.contains(where: { m.contains($0) }) {
             reason = .timeout

@@ -56,7 +56,7 @@ public enum RetryAfter {
 extension String {
     /// The string without leading and trailing spaces, tabs and line breaks.
     var trimmingWhitespace: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }  // "\r\n" is one Character
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[start...end])
     }
