@@ -40,13 +40,18 @@ public struct RecordedRequest: Sendable {
     /// Whether the body is a JSON array (a JSON-RPC batch).
     public var isBatch: Bool { body.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "[") }
 
-    /// The JSON-RPC calls in the body (one, or several for a batch); empty if the body is not JSON-RPC.
+    /// The JSON-RPC calls in the body (one, or several for a batch), with `id` and `params` exactly as sent;
+    /// empty if the body is not JSON-RPC.
     public var calls: [RPCCallInfo] {
-        guard let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else { return [] }
-        let items: [Any] = (json as? [Any]) ?? [json]
-        return items.compactMap { item in
-            guard let object = item as? [String: Any], let method = object["method"] as? String else { return nil }
-            return RPCCallInfo(id: Self.text(object["id"] ?? NSNull()), method: method, params: Self.text(object["params"] ?? [Any]()))
+        guard let top = RawJSON.value(body, from: 0) else { return [] }
+        let objects = body[top.lowerBound] == UInt8(ascii: "[") ? RawJSON.elements(body, top) : [top]
+        return objects.compactMap { span in
+            let members = RawJSON.members(body, span)
+            func raw(_ key: String) -> String? {
+                members.first { $0.0 == key }.map { String(decoding: body[$0.1], as: UTF8.self) }
+            }
+            guard let m = raw("method"), m.count >= 2, m.hasPrefix("\"") else { return nil }
+            return RPCCallInfo(id: raw("id") ?? "null", method: String(m.dropFirst().dropLast()), params: raw("params") ?? "[]")
         }
     }
 

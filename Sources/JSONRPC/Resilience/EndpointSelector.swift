@@ -4,10 +4,12 @@
 /// consecutive failures, and a breaker state:
 /// - **closed**: usable. `failureThreshold` consecutive failures open it.
 /// - **open until t**: skipped until `t`; the k-th consecutive opening lasts `min(maxCooldown, baseCooldown · 2^(k−1))`.
-/// - **half-open**: after the cooldown one request probes it; success closes it, failure reopens it for longer.
+/// - **half-open**: after the cooldown the next request probes it (probes take precedence over the scores);
+///   success closes it, failure reopens it for longer.
 ///
 /// Choice is deterministic: among usable endpoints not excluded, the lowest score
-/// `latencyEWMA · (1 + 4 · failureRateEWMA)` wins (an unmeasured endpoint scores 0 so it gets measured), ties go to
+/// `latencyEWMA · (1 + 4 · failureRateEWMA) + failureRateEWMA · failurePenalty` (seconds) wins (an endpoint with
+/// no latency sample yet counts 0 latency, so a fresh endpoint gets measured), ties go to
 /// the lower index, and the current endpoint is kept unless another scores below `switchRatio` × its score
 /// (hysteresis against flapping). If every endpoint is open, the one whose cooldown ends first is probed early:
 /// a request is never refused for lack of an endpoint.
@@ -24,15 +26,18 @@ public struct EndpointSelector: Sendable {
         public var smoothing: Double
         /// Another endpoint replaces the current one only if its score is below this fraction of the current score.
         public var switchRatio: Double
+        /// The score added per unit of failure rate (so failures count even before any latency is known).
+        public var failurePenalty: Duration
 
         /// Creates a configuration.
         public init(failureThreshold: Int = 3, baseCooldown: Duration = .seconds(5), maxCooldown: Duration = .seconds(300),
-                    smoothing: Double = 0.2, switchRatio: Double = 0.7) {
+                    smoothing: Double = 0.2, switchRatio: Double = 0.7, failurePenalty: Duration = .seconds(1)) {
             self.failureThreshold = max(1, failureThreshold)
             self.baseCooldown = baseCooldown
             self.maxCooldown = maxCooldown
             self.smoothing = min(1, max(0.01, smoothing))
             self.switchRatio = min(1, max(0, switchRatio))
+            self.failurePenalty = failurePenalty
         }
     }
 
@@ -80,7 +85,10 @@ public struct EndpointSelector: Sendable {
     }
 
     /// The score used for choice (lower is better).
-    public func score(_ i: Int) -> Double { (health[i].latency ?? 0) * (1 + 4 * health[i].failureRate) }
+    public func score(_ i: Int) -> Double {
+        let h = health[i]
+        return (h.latency ?? 0) * (1 + 4 * h.failureRate) + h.failureRate * configuration.failurePenalty.seconds
+    }
 
     /// Chooses the endpoint for the next request at `now`, skipping `excluded` when possible.
     /// Choosing an open endpoint whose cooldown has ended makes it half-open (the probe).
@@ -99,6 +107,9 @@ public struct EndpointSelector: Sendable {
             let pool = health.indices.filter { !excluded.contains($0) }
             let candidates = pool.isEmpty ? Array(health.indices) : pool
             pick = candidates.min { reopen($0) < reopen($1) || (reopen($0) == reopen($1) && $0 < $1) } ?? 0
+        } else if let probe = usable.first(where: { if case .open = health[$0].state { return true } else { return false } }) {
+            // A cooldown has ended: send this request as the half-open probe, so a recovered endpoint comes back.
+            pick = probe
         } else {
             var best = usable[0]
             for i in usable.dropFirst() where score(i) < score(best) { best = i }
