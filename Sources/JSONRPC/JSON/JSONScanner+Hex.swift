@@ -59,6 +59,17 @@ extension JSONScanner {
 
     @inline(__always)
     func word(at i: Int, digits: Int, _ bad: inout UInt8) -> UInt64 {
+        if digits == 16 {
+            let (a, okA) = Self.hex8(buffer, at: i)
+            let (b, okB) = Self.hex8(buffer, at: i + 8)
+            if !(okA && okB) { bad = 0xFF }
+            return UInt64(a.byteSwapped) << 32 | UInt64(b.byteSwapped)
+        }
+        if digits == 8 {
+            let (a, ok) = Self.hex8(buffer, at: i)
+            if !ok { bad = 0xFF }
+            return UInt64(a.byteSwapped)
+        }
         var w: UInt64 = 0
         for k in 0..<digits {
             let n = Self.nibble(buffer[i + k])
@@ -66,6 +77,27 @@ extension JSONScanner {
             w = w << 4 | UInt64(n & 0x0F)
         }
         return w
+    }
+
+    /// Decodes the 8 hex digits at `offset` (the caller checks `offset + 8 <= count`) with SWAR arithmetic:
+    /// returns the 4 decoded bytes in memory order (first byte in the low bits) and whether all 8 were hex digits.
+    ///
+    /// Per byte x (all < 0x80): digit ⇔ 0x30 ≤ x ≤ 0x39, letter ⇔ 0x61 ≤ (x | 0x20) ≤ 0x66; the nibble is
+    /// (x & 0xF) + 9·bit6(x). Range tests add a bias so the byte's high bit says "≥ lo" / "> hi" without carries.
+    @inline(__always)
+    static func hex8(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> (UInt32, Bool) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let x = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        let ascii = x & high == 0
+        let digit = (x &+ ones &* (0x80 - 0x30)) & ~(x &+ ones &* (0x7F - 0x39))
+        let l = x | ones &* 0x20
+        let letter = (l &+ ones &* (0x80 - 0x61)) & ~(l &+ ones &* (0x7F - 0x66))
+        let valid = ascii && (digit | letter) & high == high
+        let v = (x & (ones &* 0x0F)) &+ ((x >> 6) & ones) &* 9
+        let pairs = ((v << 4) | (v >> 8)) & 0x00FF_00FF_00FF_00FF
+        let quads = (pairs | (pairs >> 8)) & 0x0000_FFFF_0000_FFFF
+        return (UInt32(truncatingIfNeeded: quads | (quads >> 16)), valid)
     }
 
     /// Reads `"0x"` + 64 hex digits.
@@ -151,11 +183,23 @@ extension JSONScanner {
         let buffer = self.buffer
         let bytes = [UInt8](unsafeUninitializedCapacity: n) { out, initialized in
             var j = s
-            for k in 0..<n {
+            var k = 0
+            if let base = out.baseAddress {
+                let raw = UnsafeMutableRawPointer(base)
+                while k + 4 <= n {
+                    let (quad, ok) = Self.hex8(buffer, at: j)
+                    if !ok { bad = 0xFF }
+                    raw.storeBytes(of: quad.littleEndian, toByteOffset: k, as: UInt32.self)
+                    k += 4
+                    j += 8
+                }
+            }
+            while k < n {
                 let hi = Self.nibble(buffer[j]), lo = Self.nibble(buffer[j + 1])
                 bad |= hi | lo
                 out[k] = hi << 4 | (lo & 0x0F)
                 j += 2
+                k += 1
             }
             initialized = n
         }
