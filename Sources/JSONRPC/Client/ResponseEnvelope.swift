@@ -16,23 +16,16 @@ enum ResponseEnvelope {
                 guard try s.peekByte() == UInt8(ascii: "{") else {
                     return .failure(.malformed("the response is not a JSON-RPC object (starts with \(JSONScanner.show(s.buffer, s.position)))"))
                 }
-                var fields = FieldTracker(kind: "response", at: s.position)
                 var value: Value?
                 var error: JSONValue?
                 var responseID: ResponseID = .missing
-                if try s.beginObject() {
-                    repeat {
-                        let keyOffset = s.position
-                        let key = try s.readKey()
-                        let index = keys.index(of: key, in: s)
-                        if index >= 0 { try fields.mark(index, keys, at: keyOffset) }
-                        switch index {
-                        case 1: responseID = try readID(&s)
-                        case 2: value = try decode(&s)
-                        case 3: error = try s.readValue()
-                        default: try s.skipValue()
-                        }
-                    } while try s.nextMember()
+                try s.readObject(kind: "response", keys: keys, required: 0) { (index: Int, s: inout JSONScanner) throws(JSONParseError) in
+                    switch index {
+                    case 1: responseID = try readID(&s)
+                    case 2: value = try decode(&s)
+                    case 3: error = try s.readValue()
+                    default: try s.skipValue()
+                    }
                 }
                 try s.finish()
                 if let problem = responseID.mismatch(expected: id) { return .failure(.malformed(problem)) }
@@ -71,24 +64,17 @@ enum ResponseEnvelope {
                 if try s.beginArray() {
                     repeat {
                         var item = BatchItem(id: .missing, result: nil, error: nil)
-                        var fields = FieldTracker(kind: "batch response", at: s.position)
-                        if try s.beginObject() {
-                            repeat {
-                                let keyOffset = s.position
-                                let key = try s.readKey()
-                                let index = keys.index(of: key, in: s)
-                                if index >= 0 { try fields.mark(index, keys, at: keyOffset) }
-                                switch index {
-                                case 1: item.id = try readID(&s)
-                                case 2:
-                                    s.skipWhitespace()
-                                    let start = s.position
-                                    try s.skipValue()
-                                    item.result = start..<s.position
-                                case 3: item.error = try s.readValue()
-                                default: try s.skipValue()
-                                }
-                            } while try s.nextMember()
+                        try s.readObject(kind: "batch response", keys: keys, required: 0) { (index: Int, s: inout JSONScanner) throws(JSONParseError) in
+                            switch index {
+                            case 1: item.id = try readID(&s)
+                            case 2:
+                                s.skipWhitespace()
+                                let start = s.position
+                                try s.skipValue()
+                                item.result = start..<s.position
+                            case 3: item.error = try s.readValue()
+                            default: try s.skipValue()
+                            }
                         }
                         items.append(item)
                     } while try s.nextElement()

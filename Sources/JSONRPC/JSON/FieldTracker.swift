@@ -40,3 +40,25 @@ public struct FieldTracker {
     /// A mask with the bits of `indices` set.
     public static func mask(_ indices: Int...) -> UInt64 { indices.reduce(0) { $0 | 1 << UInt64($1) } }
 }
+
+extension JSONScanner {
+    /// Reads one object: for each member whose key is in `keys`, calls `member(index, &scanner)` to read its value
+    /// (a key seen twice is a `.duplicateField` error); other members are skipped; afterwards every field in
+    /// `required` (a bit mask of key indices) must have been seen. An empty object `{}` is allowed if `required` is 0.
+    @inline(__always)
+    public mutating func readObject(kind: StaticString, keys: JSONKeySet, required: UInt64,
+                                    _ member: (Int, inout JSONScanner) throws(JSONParseError) -> Void) throws(JSONParseError) {
+        var fields = FieldTracker(kind: kind, at: position)
+        if try beginObject() {
+            repeat {
+                let keyOffset = position
+                let key = try readKey()
+                let index = keys.index(of: key, in: self)
+                guard index >= 0 else { try skipValue(); continue }
+                try fields.mark(index, keys, at: keyOffset)
+                try member(index, &self)
+            } while try nextMember()
+        }
+        try fields.require(required, keys)
+    }
+}

@@ -112,49 +112,42 @@ extension Block {
     /// Decodes a block object; `mode` says whether to skip, collect hashes, or decode full transactions.
     static func decode(from s: inout JSONScanner, mode: TransactionMode) throws(JSONParseError) -> Block {
         let keys = Self.keys
-        var fields = FieldTracker(kind: "block", at: s.position)
         var h = BlockHeader(number: 0, hash: .zero, parentHash: .zero, timestamp: 0)
         var txs: BlockTransactions = mode == .full ? .full([]) : .hashes([])
         var uncles: [Hash32] = []
-        guard try s.beginObject() else { try fields.require(required, keys); return Block(header: h, transactions: txs, uncles: uncles) }
-        repeat {
-            let keyOffset = s.position
-            let key = try s.readKey()
-            let index = keys.index(of: key, in: s)
-            guard let field = Field(rawValue: index) else { try s.skipValue(); continue }
-            try fields.mark(index, keys, at: keyOffset)
-            switch field {
-            case .number: h.number = try s.readQuantity("block.number")
-            case .hash: h.hash = try s.readHash32("block.hash")
-            case .parentHash: h.parentHash = try s.readHash32("block.parentHash")
-            case .timestamp: h.timestamp = try s.readQuantity("block.timestamp")
-            case .baseFeePerGas: h.baseFeePerGas = try s.readOptionalQuantity256("block.baseFeePerGas")
-            case .gasLimit: h.gasLimit = try s.readOptionalQuantity("block.gasLimit")
-            case .gasUsed: h.gasUsed = try s.readOptionalQuantity("block.gasUsed")
-            case .miner: h.miner = try s.readOptionalAddress("block.miner")
-            case .stateRoot: h.stateRoot = try s.readOptionalHash32("block.stateRoot")
-            case .transactionsRoot: h.transactionsRoot = try s.readOptionalHash32("block.transactionsRoot")
-            case .receiptsRoot: h.receiptsRoot = try s.readOptionalHash32("block.receiptsRoot")
-            case .logsBloom: h.logsBloom = try s.consumeNull() ? nil : s.readData("block.logsBloom", count: 256)
-            case .extraData: h.extraData = try s.readOptionalData("block.extraData")
-            case .mixHash: h.mixHash = try s.readOptionalHash32("block.mixHash")
-            case .nonce: h.nonce = try s.readOptionalQuantity("block.nonce")
-            case .sha3Uncles: h.sha3Uncles = try s.readOptionalHash32("block.sha3Uncles")
-            case .difficulty: h.difficulty = try s.readOptionalQuantity256("block.difficulty")
-            case .totalDifficulty: h.totalDifficulty = try s.readOptionalQuantity256("block.totalDifficulty")
-            case .size: h.size = try s.readOptionalQuantity("block.size")
-            case .withdrawalsRoot: h.withdrawalsRoot = try s.readOptionalHash32("block.withdrawalsRoot")
-            case .blobGasUsed: h.blobGasUsed = try s.readOptionalQuantity("block.blobGasUsed")
-            case .excessBlobGas: h.excessBlobGas = try s.readOptionalQuantity("block.excessBlobGas")
-            case .parentBeaconBlockRoot: h.parentBeaconBlockRoot = try s.readOptionalHash32("block.parentBeaconBlockRoot")
-            case .requestsHash: h.requestsHash = try s.readOptionalHash32("block.requestsHash")
-            case .l1BlockNumber: h.l1BlockNumber = try s.readOptionalQuantity("block.l1BlockNumber")
-            case .uncles: uncles = try s.readHash32Array("block.uncles[]")
-            case .transactions:
+        try s.readObject(kind: "block", keys: keys, required: required) { (index: Int, s: inout JSONScanner) throws(JSONParseError) in
+            switch Field(rawValue: index) {
+            case nil: try s.skipValue()
+            case .number?: h.number = try s.readQuantity("block.number")
+            case .hash?: h.hash = try s.readHash32("block.hash")
+            case .parentHash?: h.parentHash = try s.readHash32("block.parentHash")
+            case .timestamp?: h.timestamp = try s.readQuantity("block.timestamp")
+            case .baseFeePerGas?: h.baseFeePerGas = try s.readOptionalQuantity256("block.baseFeePerGas")
+            case .gasLimit?: h.gasLimit = try s.readOptionalQuantity("block.gasLimit")
+            case .gasUsed?: h.gasUsed = try s.readOptionalQuantity("block.gasUsed")
+            case .miner?: h.miner = try s.readOptionalAddress("block.miner")
+            case .stateRoot?: h.stateRoot = try s.readOptionalHash32("block.stateRoot")
+            case .transactionsRoot?: h.transactionsRoot = try s.readOptionalHash32("block.transactionsRoot")
+            case .receiptsRoot?: h.receiptsRoot = try s.readOptionalHash32("block.receiptsRoot")
+            case .logsBloom?: h.logsBloom = try s.consumeNull() ? nil : s.readData("block.logsBloom", count: 256)
+            case .extraData?: h.extraData = try s.readOptionalData("block.extraData")
+            case .mixHash?: h.mixHash = try s.readOptionalHash32("block.mixHash")
+            case .nonce?: h.nonce = try s.readOptionalQuantity("block.nonce")
+            case .sha3Uncles?: h.sha3Uncles = try s.readOptionalHash32("block.sha3Uncles")
+            case .difficulty?: h.difficulty = try s.readOptionalQuantity256("block.difficulty")
+            case .totalDifficulty?: h.totalDifficulty = try s.readOptionalQuantity256("block.totalDifficulty")
+            case .size?: h.size = try s.readOptionalQuantity("block.size")
+            case .withdrawalsRoot?: h.withdrawalsRoot = try s.readOptionalHash32("block.withdrawalsRoot")
+            case .blobGasUsed?: h.blobGasUsed = try s.readOptionalQuantity("block.blobGasUsed")
+            case .excessBlobGas?: h.excessBlobGas = try s.readOptionalQuantity("block.excessBlobGas")
+            case .parentBeaconBlockRoot?: h.parentBeaconBlockRoot = try s.readOptionalHash32("block.parentBeaconBlockRoot")
+            case .requestsHash?: h.requestsHash = try s.readOptionalHash32("block.requestsHash")
+            case .l1BlockNumber?: h.l1BlockNumber = try s.readOptionalQuantity("block.l1BlockNumber")
+            case .uncles?: uncles = try s.readHash32Array("block.uncles[]")
+            case .transactions?:
                 if mode == .skip { try s.skipValue() } else { txs = try decodeTransactions(from: &s, mode: mode) }
             }
-        } while try s.nextMember()
-        try fields.require(required, keys)
+        }
         return Block(header: h, transactions: txs, uncles: uncles)
     }
 

@@ -54,31 +54,24 @@ extension Log {
 
     @inline(__always)
     static func decode(from s: inout JSONScanner, keys: JSONKeySet) throws(JSONParseError) -> Log {
-        var fields = FieldTracker(kind: "log", at: s.position)
         var log = Log(address: .zero, topics: [], data: [], blockNumber: 0, blockHash: .zero, transactionHash: .zero,
                       transactionIndex: 0, logIndex: 0)
-        guard try s.beginObject() else { try fields.require(required, keys); return log }
-        repeat {
-            let keyOffset = s.position
-            let key = try s.readKey()
-            let index = keys.index(of: key, in: s)
-            guard let field = Field(rawValue: index) else { try s.skipValue(); continue }
-            try fields.mark(index, keys, at: keyOffset)
-            switch field {
-            case .address: log.address = try s.readAddress("log.address")
-            case .topics:
+        try s.readObject(kind: "log", keys: keys, required: required) { (index: Int, s: inout JSONScanner) throws(JSONParseError) in
+            switch Field(rawValue: index) {
+            case nil: try s.skipValue()
+            case .address?: log.address = try s.readAddress("log.address")
+            case .topics?:
                 log.topics = try s.readHash32Array("log.topics[]")
-            case .data: log.data = try s.readData("log.data")
-            case .blockNumber: log.blockNumber = try s.readQuantity("log.blockNumber")
-            case .blockHash: log.blockHash = try s.readHash32("log.blockHash")
-            case .transactionHash: log.transactionHash = try s.readHash32("log.transactionHash")
-            case .transactionIndex: log.transactionIndex = try s.readQuantity("log.transactionIndex")
-            case .logIndex: log.logIndex = try s.readQuantity("log.logIndex")
-            case .removed: log.removed = try s.readBool()
-            case .blockTimestamp: log.blockTimestamp = try s.readOptionalQuantity("log.blockTimestamp")
+            case .data?: log.data = try s.readData("log.data")
+            case .blockNumber?: log.blockNumber = try s.readQuantity("log.blockNumber")
+            case .blockHash?: log.blockHash = try s.readHash32("log.blockHash")
+            case .transactionHash?: log.transactionHash = try s.readHash32("log.transactionHash")
+            case .transactionIndex?: log.transactionIndex = try s.readQuantity("log.transactionIndex")
+            case .logIndex?: log.logIndex = try s.readQuantity("log.logIndex")
+            case .removed?: log.removed = try s.readBool()
+            case .blockTimestamp?: log.blockTimestamp = try s.readOptionalQuantity("log.blockTimestamp")
             }
-        } while try s.nextMember()
-        try fields.require(required, keys)
+        }
         return log
     }
 

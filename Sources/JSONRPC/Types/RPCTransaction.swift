@@ -93,96 +93,69 @@ extension RPCTransaction {
     /// Decodes one transaction object. Required: nonce, value, input, gas, v, r, s, hash, from; `type` defaults to 0.
     public static func decode(from s: inout JSONScanner) throws(JSONParseError) -> RPCTransaction {
         let keys = Self.keys
-        var fields = FieldTracker(kind: "transaction", at: s.position)
         var tx = RPCTransaction(type: 0, chainId: nil, nonce: 0, to: nil, value: .zero, input: [], gas: 0, gasPrice: nil,
                                 maxFeePerGas: nil, maxPriorityFeePerGas: nil, maxFeePerBlobGas: nil, blobVersionedHashes: nil,
                                 accessList: nil, authorizationList: nil, v: .zero, r: .zero, s: .zero, yParity: nil,
                                 hash: .zero, from: .zero, blockHash: nil, blockNumber: nil, transactionIndex: nil)
-        guard try s.beginObject() else { try fields.require(required, keys); return tx }
-        repeat {
-            let keyOffset = s.position
-            let key = try s.readKey()
-            let index = keys.index(of: key, in: s)
-            guard let field = Field(rawValue: index) else { try s.skipValue(); continue }
-            try fields.mark(index, keys, at: keyOffset)
-            switch field {
-            case .type: tx.type = try s.readSmallQuantity("tx.type")
-            case .chainId: tx.chainId = try s.readOptionalQuantity("tx.chainId")
-            case .nonce: tx.nonce = try s.readQuantity("tx.nonce")
-            case .to: tx.to = try s.readOptionalAddress("tx.to")
-            case .value: tx.value = try s.readQuantity256("tx.value")
-            case .input: tx.input = try s.readData("tx.input")
-            case .gas: tx.gas = try s.readQuantity("tx.gas")
-            case .gasPrice: tx.gasPrice = try s.readOptionalQuantity256("tx.gasPrice")
-            case .maxFeePerGas: tx.maxFeePerGas = try s.readOptionalQuantity256("tx.maxFeePerGas")
-            case .maxPriorityFeePerGas: tx.maxPriorityFeePerGas = try s.readOptionalQuantity256("tx.maxPriorityFeePerGas")
-            case .maxFeePerBlobGas: tx.maxFeePerBlobGas = try s.readOptionalQuantity256("tx.maxFeePerBlobGas")
-            case .blobVersionedHashes:
+        try s.readObject(kind: "transaction", keys: keys, required: required) { (index: Int, s: inout JSONScanner) throws(JSONParseError) in
+            switch Field(rawValue: index) {
+            case nil: try s.skipValue()
+            case .type?: tx.type = try s.readSmallQuantity("tx.type")
+            case .chainId?: tx.chainId = try s.readOptionalQuantity("tx.chainId")
+            case .nonce?: tx.nonce = try s.readQuantity("tx.nonce")
+            case .to?: tx.to = try s.readOptionalAddress("tx.to")
+            case .value?: tx.value = try s.readQuantity256("tx.value")
+            case .input?: tx.input = try s.readData("tx.input")
+            case .gas?: tx.gas = try s.readQuantity("tx.gas")
+            case .gasPrice?: tx.gasPrice = try s.readOptionalQuantity256("tx.gasPrice")
+            case .maxFeePerGas?: tx.maxFeePerGas = try s.readOptionalQuantity256("tx.maxFeePerGas")
+            case .maxPriorityFeePerGas?: tx.maxPriorityFeePerGas = try s.readOptionalQuantity256("tx.maxPriorityFeePerGas")
+            case .maxFeePerBlobGas?: tx.maxFeePerBlobGas = try s.readOptionalQuantity256("tx.maxFeePerBlobGas")
+            case .blobVersionedHashes?:
                 tx.blobVersionedHashes = try s.consumeNull() ? nil : s.readHash32Array("tx.blobVersionedHashes[]")
-            case .accessList:
+            case .accessList?:
                 tx.accessList = try s.consumeNull() ? nil : s.readArray { (s: inout JSONScanner) throws(JSONParseError) in try decodeAccessListEntry(from: &s) }
-            case .authorizationList:
+            case .authorizationList?:
                 tx.authorizationList = try s.consumeNull() ? nil : s.readArray { (s: inout JSONScanner) throws(JSONParseError) in try decodeAuthorization(from: &s) }
-            case .v: tx.v = try s.readQuantity256("tx.v")
-            case .r: tx.r = try s.readQuantity256("tx.r")
-            case .s: tx.s = try s.readQuantity256("tx.s")
-            case .yParity: tx.yParity = try s.consumeNull() ? nil : s.readSmallQuantity("tx.yParity")
-            case .hash: tx.hash = try s.readHash32("tx.hash")
-            case .from: tx.from = try s.readAddress("tx.from")
-            case .blockHash: tx.blockHash = try s.readOptionalHash32("tx.blockHash")
-            case .blockNumber: tx.blockNumber = try s.readOptionalQuantity("tx.blockNumber")
-            case .transactionIndex: tx.transactionIndex = try s.readOptionalQuantity("tx.transactionIndex")
+            case .v?: tx.v = try s.readQuantity256("tx.v")
+            case .r?: tx.r = try s.readQuantity256("tx.r")
+            case .s?: tx.s = try s.readQuantity256("tx.s")
+            case .yParity?: tx.yParity = try s.consumeNull() ? nil : s.readSmallQuantity("tx.yParity")
+            case .hash?: tx.hash = try s.readHash32("tx.hash")
+            case .from?: tx.from = try s.readAddress("tx.from")
+            case .blockHash?: tx.blockHash = try s.readOptionalHash32("tx.blockHash")
+            case .blockNumber?: tx.blockNumber = try s.readOptionalQuantity("tx.blockNumber")
+            case .transactionIndex?: tx.transactionIndex = try s.readOptionalQuantity("tx.transactionIndex")
             }
-        } while try s.nextMember()
-        try fields.require(required, keys)
+        }
         return tx
     }
 
     private static let accessKeys = JSONKeySet(["address", "storageKeys"])
 
     static func decodeAccessListEntry(from s: inout JSONScanner) throws(JSONParseError) -> AccessListEntry {
-        var fields = FieldTracker(kind: "access list entry", at: s.position)
         var entry = AccessListEntry(address: .zero, storageKeys: [])
-        if try s.beginObject() {
-            repeat {
-                let keyOffset = s.position
-                let key = try s.readKey()
-                let index = accessKeys.index(of: key, in: s)
-                if index >= 0 { try fields.mark(index, accessKeys, at: keyOffset) }
-                switch index {
-                case 0: entry.address = try s.readAddress("accessList[].address")
-                case 1: entry.storageKeys = try s.readHash32Array("accessList[].storageKeys[]")
-                default: try s.skipValue()
-                }
-            } while try s.nextMember()
+        try s.readObject(kind: "access list entry", keys: accessKeys, required: 0b11) { (index: Int, s: inout JSONScanner) throws(JSONParseError) in
+            if index == 0 { entry.address = try s.readAddress("accessList[].address") } else { entry.storageKeys = try s.readHash32Array("accessList[].storageKeys[]") }
         }
-        try fields.require(0b11, accessKeys)
         return entry
     }
 
     private static let authorizationKeys = JSONKeySet(["chainId", "address", "nonce", "yParity", "r", "s"])
 
     static func decodeAuthorization(from s: inout JSONScanner) throws(JSONParseError) -> SetCodeAuthorization {
-        var fields = FieldTracker(kind: "authorization", at: s.position)
         var a = SetCodeAuthorization(chainId: .zero, address: .zero, nonce: 0, yParity: 0, r: .zero, s: .zero)
-        if try s.beginObject() {
-            repeat {
-                let keyOffset = s.position
-                let key = try s.readKey()
-                let index = authorizationKeys.index(of: key, in: s)
-                if index >= 0 { try fields.mark(index, authorizationKeys, at: keyOffset) }
-                switch index {
-                case 0: a.chainId = try s.readQuantity256("authorizationList[].chainId")
-                case 1: a.address = try s.readAddress("authorizationList[].address")
-                case 2: a.nonce = try s.readQuantity("authorizationList[].nonce")
-                case 3: a.yParity = try s.readSmallQuantity("authorizationList[].yParity")
-                case 4: a.r = try s.readQuantity256("authorizationList[].r")
-                case 5: a.s = try s.readQuantity256("authorizationList[].s")
-                default: try s.skipValue()
-                }
-            } while try s.nextMember()
+        try s.readObject(kind: "authorization", keys: authorizationKeys, required: 0b111111) { (index: Int, s: inout JSONScanner) throws(JSONParseError) in
+            switch index {
+            case 0: a.chainId = try s.readQuantity256("authorizationList[].chainId")
+            case 1: a.address = try s.readAddress("authorizationList[].address")
+            case 2: a.nonce = try s.readQuantity("authorizationList[].nonce")
+            case 3: a.yParity = try s.readSmallQuantity("authorizationList[].yParity")
+            case 4: a.r = try s.readQuantity256("authorizationList[].r")
+            case 5: a.s = try s.readQuantity256("authorizationList[].s")
+            default: try s.skipValue()
+            }
         }
-        try fields.require(0b111111, authorizationKeys)
         return a
     }
 }

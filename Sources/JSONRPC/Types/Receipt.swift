@@ -60,41 +60,34 @@ extension Receipt {
     /// cumulativeGasUsed, gasUsed, logs; `type` defaults to 0.
     public static func decode(from s: inout JSONScanner) throws(JSONParseError) -> Receipt {
         let keys = Self.keys
-        var fields = FieldTracker(kind: "receipt", at: s.position)
         var r = Receipt(transactionHash: .zero, transactionIndex: 0, blockHash: .zero, blockNumber: 0, from: .zero, to: nil,
                         contractAddress: nil, cumulativeGasUsed: 0, gasUsed: 0, effectiveGasPrice: nil, status: nil, root: nil,
                         logs: [], logsBloom: nil, type: 0, blobGasUsed: nil, blobGasPrice: nil, l1BlockNumber: nil,
                         gasUsedForL1: nil)
-        guard try s.beginObject() else { try fields.require(required, keys); return r }
-        repeat {
-            let keyOffset = s.position
-            let key = try s.readKey()
-            let index = keys.index(of: key, in: s)
-            guard let field = Field(rawValue: index) else { try s.skipValue(); continue }
-            try fields.mark(index, keys, at: keyOffset)
-            switch field {
-            case .transactionHash: r.transactionHash = try s.readHash32("receipt.transactionHash")
-            case .transactionIndex: r.transactionIndex = try s.readQuantity("receipt.transactionIndex")
-            case .blockHash: r.blockHash = try s.readHash32("receipt.blockHash")
-            case .blockNumber: r.blockNumber = try s.readQuantity("receipt.blockNumber")
-            case .from: r.from = try s.readAddress("receipt.from")
-            case .to: r.to = try s.readOptionalAddress("receipt.to")
-            case .contractAddress: r.contractAddress = try s.readOptionalAddress("receipt.contractAddress")
-            case .cumulativeGasUsed: r.cumulativeGasUsed = try s.readQuantity("receipt.cumulativeGasUsed")
-            case .gasUsed: r.gasUsed = try s.readQuantity("receipt.gasUsed")
-            case .effectiveGasPrice: r.effectiveGasPrice = try s.readOptionalQuantity256("receipt.effectiveGasPrice")
-            case .status: r.status = try s.consumeNull() ? nil : s.readSmallQuantity("receipt.status")
-            case .root: r.root = try s.readOptionalHash32("receipt.root")
-            case .logs: r.logs = try Log.decodeArray(from: &s)
-            case .logsBloom: r.logsBloom = try s.consumeNull() ? nil : s.readData("receipt.logsBloom", count: 256)
-            case .type: r.type = try s.readSmallQuantity("receipt.type")
-            case .blobGasUsed: r.blobGasUsed = try s.readOptionalQuantity("receipt.blobGasUsed")
-            case .blobGasPrice: r.blobGasPrice = try s.readOptionalQuantity256("receipt.blobGasPrice")
-            case .l1BlockNumber: r.l1BlockNumber = try s.readOptionalQuantity("receipt.l1BlockNumber")
-            case .gasUsedForL1: r.gasUsedForL1 = try s.readOptionalQuantity("receipt.gasUsedForL1")
+        try s.readObject(kind: "receipt", keys: keys, required: required) { (index: Int, s: inout JSONScanner) throws(JSONParseError) in
+            switch Field(rawValue: index) {
+            case nil: try s.skipValue()
+            case .transactionHash?: r.transactionHash = try s.readHash32("receipt.transactionHash")
+            case .transactionIndex?: r.transactionIndex = try s.readQuantity("receipt.transactionIndex")
+            case .blockHash?: r.blockHash = try s.readHash32("receipt.blockHash")
+            case .blockNumber?: r.blockNumber = try s.readQuantity("receipt.blockNumber")
+            case .from?: r.from = try s.readAddress("receipt.from")
+            case .to?: r.to = try s.readOptionalAddress("receipt.to")
+            case .contractAddress?: r.contractAddress = try s.readOptionalAddress("receipt.contractAddress")
+            case .cumulativeGasUsed?: r.cumulativeGasUsed = try s.readQuantity("receipt.cumulativeGasUsed")
+            case .gasUsed?: r.gasUsed = try s.readQuantity("receipt.gasUsed")
+            case .effectiveGasPrice?: r.effectiveGasPrice = try s.readOptionalQuantity256("receipt.effectiveGasPrice")
+            case .status?: r.status = try s.consumeNull() ? nil : s.readSmallQuantity("receipt.status")
+            case .root?: r.root = try s.readOptionalHash32("receipt.root")
+            case .logs?: r.logs = try Log.decodeArray(from: &s)
+            case .logsBloom?: r.logsBloom = try s.consumeNull() ? nil : s.readData("receipt.logsBloom", count: 256)
+            case .type?: r.type = try s.readSmallQuantity("receipt.type")
+            case .blobGasUsed?: r.blobGasUsed = try s.readOptionalQuantity("receipt.blobGasUsed")
+            case .blobGasPrice?: r.blobGasPrice = try s.readOptionalQuantity256("receipt.blobGasPrice")
+            case .l1BlockNumber?: r.l1BlockNumber = try s.readOptionalQuantity("receipt.l1BlockNumber")
+            case .gasUsedForL1?: r.gasUsedForL1 = try s.readOptionalQuantity("receipt.gasUsedForL1")
             }
-        } while try s.nextMember()
-        try fields.require(required, keys)
+        }
         return r
     }
 }

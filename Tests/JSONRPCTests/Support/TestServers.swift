@@ -6,6 +6,7 @@ import Telemetry
 /// Starting and always stopping local servers and clients in tests.
 enum TestServers {
     /// Runs `body` with a fault-injection server on 127.0.0.1:0, stopping it afterwards whatever happens.
+    @discardableResult
     static func with<T>(upstream: String? = nil, script: FaultScript, _ body: (FaultInjectionServer) async throws -> T) async throws -> T {
         let server = try FaultInjectionServer(upstream: upstream, script: script)
         do {
