@@ -149,7 +149,11 @@ private let curlWriteHeader: kalypso_curl_write_cb = { ptr, size, count, userdat
     if line.hasPrefix("HTTP/") {
         state.headers.removeAll()  // a new response (after 1xx or a redirect): keep only the final one's headers
     } else if let colon = line.firstIndex(of: ":") {
-        state.headers.append((name: line[..<colon].lowercased(), value: String(line[line.index(after: colon)...]).trimmingWhitespace))
+        let name = line[..<colon].lowercased(), value = String(line[line.index(after: colon)...]).trimmingWhitespace
+        state.headers.append((name: name, value: value))
+        if name == "content-length", let length = Int(value), length > 0 {
+            state.body.reserveCapacity(min(length, state.maxBytes))  // one allocation instead of repeated doubling
+        }
     }
     return n
 }
