@@ -218,7 +218,7 @@ public final class JSONRPCClient: Sendable {
                 throw error
             }
             if error.countsAgainstEndpoint {
-                state.withLock { $0.selector.recordFailure(index, now: now) }
+                state.withLock { $0.selector.recordFailure(index, now: now, retryAfter: error.retryAfter) }
                 failed.insert(index)
             } else {
                 state.withLock { $0.selector.recordSuccess(index, latency: latency) }

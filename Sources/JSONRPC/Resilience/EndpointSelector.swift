@@ -142,8 +142,18 @@ public struct EndpointSelector: Sendable {
     }
 
     /// Records a failure of endpoint `i` at `now` (a transport error, 5xx, 429 or malformed reply; not an error
-    /// about the request itself, such as a revert or a range limit).
-    public mutating func recordFailure(_ i: Int, now: Duration) {
+    /// about the request itself, such as a revert or a range limit). With `retryAfter` (the server's Retry-After),
+    /// the endpoint is also kept open until `now + retryAfter`, whatever the failure count.
+    public mutating func recordFailure(_ i: Int, now: Duration, retryAfter: Duration? = nil) {
+        recordFailure(i, now: now)
+        if let wait = retryAfter, wait > .zero {
+            var until = now + wait
+            if case .open(let existing) = health[i].state, existing > until { until = existing }
+            health[i].state = .open(until: until)
+        }
+    }
+
+    private mutating func recordFailure(_ i: Int, now: Duration) {
         let a = configuration.smoothing
         var h = health[i]
         h.failures += 1

@@ -82,6 +82,24 @@ import Testing
         }
     }
 
+    @Test func rateLimitedEndpointIsAvoidedForItsRetryAfter() async throws {
+        let transport = try CurlTransport(workers: 1)
+        defer { transport.shutdown() }
+        let limited = FaultScript()
+        limited.add(.respond(.json("", status: 429, headers: [("Retry-After", "60")])))
+        let good = FaultScript()
+        good.add(Self.ok)
+        try await TestServers.with(script: limited) { a in
+            try await TestServers.with(script: good) { b in
+                let client = try TestServers.client([a.url, b.url], transport: transport)
+                for _ in 0..<4 { #expect(try await client.blockNumber() == 42) }
+                #expect(a.requests.count == 1)
+                #expect(b.requests.count == 4)
+                guard case .open = client.endpointHealth[0].state else { Issue.record("endpoint 0 should wait out its Retry-After"); return }
+            }
+        }
+    }
+
     @Test func circuitOpensAfterRepeatedFailures() async throws {
         let transport = try CurlTransport(workers: 1)
         defer { transport.shutdown() }

@@ -82,4 +82,13 @@ import Testing
         #expect(s.health[0].state == .open(until: .seconds(2)))
         #expect(s.health[0].trips == 1)
     }
+
+    @Test func retryAfterKeepsTheEndpointOpen() {
+        var s = EndpointSelector(count: 2, configuration: config)
+        s.recordFailure(0, now: .seconds(1), retryAfter: .seconds(30))
+        #expect(s.health[0].state == .open(until: .seconds(31)))
+        #expect(s.health[0].consecutiveFailures == 1)
+        #expect(s.choose(now: .seconds(30)) == 1)
+        #expect(s.choose(now: .seconds(31)) == 0)  // the probe after the wait
+    }
 }
