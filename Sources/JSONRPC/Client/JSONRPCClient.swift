@@ -223,7 +223,10 @@ public final class JSONRPCClient: Sendable {
             } else {
                 state.withLock { $0.selector.recordSuccess(index, latency: latency) }
             }
-            switch backoff.recordFailure(error, elapsed: start.duration(to: .now)) {
+            // Fail over at once to an endpoint not yet tried; a Retry-After then concerns only the endpoint that sent it.
+            let failover = error.countsAgainstEndpoint && failed.count < endpoints.count
+            switch backoff.recordFailure(retryable: error.isRetryable, retryAfter: failover ? nil : error.retryAfter,
+                                         elapsed: start.duration(to: .now)) {
             case .giveUp(let reason):
                 if error.isRetryable {
                     logger.warning("JSON-RPC request failed; giving up", [("method", label), ("endpoint", url.redacted),
@@ -231,7 +234,6 @@ public final class JSONRPCClient: Sendable {
                 }
                 throw backoff.failures > 1 || error.isRetryable ? error.appending(reason) : error
             case .retry(let delay):
-                let failover = error.countsAgainstEndpoint && failed.count < endpoints.count
                 if failed.count >= endpoints.count { failed.removeAll() }
                 let pause = failover ? .zero : delay
                 metrics?.increment("jsonrpc_retries_total", labels: [("method", label)])
