@@ -37,6 +37,10 @@ let package = Package(
         .executableTarget(name: "http-bench-server", dependencies: ["HTTPServer", "Telemetry"], path: "Sources/HTTPBenchServer"),
         // MARK: Kalypso G1: typed events, state model, pure reducer, derived values, eligibility. No I/O.
         .target(name: "Kalypso", dependencies: ["EthereumKit"]),
+        // MARK: JSON-RPC client over libcurl: transport, retries, failover, typed eth_ calls, fast JSON scanner.
+        .target(name: "JSONRPC", dependencies: ["EthereumKit", "Telemetry", "CCurl"]),
+        // MARK: A scriptable HTTP/1.1 server and fault-injecting proxy for tests (not linked into the executable).
+        .target(name: "FaultInjection"),
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
@@ -57,5 +61,7 @@ let package = Package(
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
+        // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),
     ]
 )
