@@ -42,6 +42,9 @@ let package = Package(
         // MARK: A scriptable HTTP/1.1 server and fault-injecting proxy for tests (not linked into the executable).
         .target(name: "FaultInjection"),
 
+        // MARK: Mirror: decode → enrich → reduce → store, sync state machines, configuration.
+        .target(name: "Mirror", dependencies: ["EthereumKit", "Kalypso", "JSONRPC", "Database", "Telemetry"]),
+
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
 
