@@ -141,7 +141,7 @@ extension OperatorSession {
             if yes {
                 request = r
             } else {
-                findings.append(.error("allowance-short", "the GeneratorRegistry may take \(stakingToken.format(r.currentAllowance)) of your \(stakingToken.symbol) but needs \(stakingToken.format(spend)); rerun with --approve to send approve(\(deployment.generatorRegistry.checksummed), \(stakingToken.format(spend))) first"))
+                findings.append(.error("allowance-short", "the GeneratorRegistry's allowance for \(from.checksummed)'s \(stakingToken.symbol) is \(stakingToken.format(r.currentAllowance)), but the operation stakes \(stakingToken.format(spend)); rerun with --approve to send approve(\(deployment.generatorRegistry.checksummed), \(stakingToken.format(spend))) first"))
             }
         }
         try Self.throwIfRefused(operation, findings)

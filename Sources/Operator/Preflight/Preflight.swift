@@ -165,7 +165,7 @@ public enum Preflight {
         if let row = s.row {
             f.append(.error("already-joined", "already in market \(p.market) (state \(row.state), compute per proof \(row.computePerRequestRequired), price \(s.paymentToken.format(row.proofGenerationCost ?? .zero)), max proof time \(row.proposedTime ?? .zero) blocks); to change them, leave (request-exit, leave-market) and join again"))
         }
-        if g.isRegistered, let sum = g.sumOfComputeAllocations.adding(p.computePerProof), sum > g.declaredCompute {
+        if g.isRegistered, s.row == nil, let sum = g.sumOfComputeAllocations.adding(p.computePerProof), sum > g.declaredCompute {
             let room = g.declaredCompute.saturatingSubtract(g.sumOfComputeAllocations)
             f.append(.error("compute-over-declared", "--compute-per-proof \(p.computePerProof) does not fit: \(g.sumOfComputeAllocations) of the declared compute \(g.declaredCompute) is already allocated to markets (room: \(room)); run 'generator increase-compute --amount \(sum - g.declaredCompute)' or lower --compute-per-proof"))
         }

@@ -41,7 +41,7 @@ public struct ContractCall: Sendable, Hashable {
 
     /// `GeneratorRegistry.stake(generatorAddress=0x…, amount=100)`.
     public var description: String {
-        "\(contract).\(function.name)(" + namedArguments.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")"
+        "\(contract).\(function.name)(" + namedArguments.map { "\($0.name)=\(ABIValueText.describe($0.value))" }.joined(separator: ", ") + ")"
     }
 
     /// The `eth_call` / `eth_estimateGas` request of this call from `from`.
@@ -90,7 +90,7 @@ public struct DecodedLogEntry: Sendable, Hashable {
         guard let event else { return "\(name): unknown log \(topics.first.map(\.description) ?? "(anonymous)")" }
         let fields = event.fields.map { f -> String in
             switch f.value {
-            case .value(let v): return "\(f.name)=\(v)"
+            case .value(let v): return "\(f.name)=\(ABIValueText.describe(v))"
             case .topicHash(let h): return "\(f.name)=hash:\(h)"
             }
         }
@@ -106,4 +106,17 @@ public struct TransactionOutcome: Sendable, Hashable {
     public var receipt: Receipt
     /// The receipt's logs, decoded.
     public var events: [DecodedLogEntry]
+}
+
+/// Human text of ABI values: like `ABIValue.description`, with EIP-55 checksummed addresses.
+public enum ABIValueText {
+    /// `0xAbC…` addresses, decimal integers, `0x` bytes, quoted strings, `[…]` arrays and `(…)` tuples.
+    public static func describe(_ value: ABIValue) -> String {
+        switch value {
+        case .address(let a): return a.checksummed
+        case .array(let items): return "[" + items.map(describe).joined(separator: ", ") + "]"
+        case .tuple(let items): return "(" + items.map(describe).joined(separator: ", ") + ")"
+        default: return value.description
+        }
+    }
 }
