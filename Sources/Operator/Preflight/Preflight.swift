@@ -36,6 +36,7 @@ public enum Preflight {
             requireRegistered(s, &f)
             if amount.isZero { f.append(.error("zero-amount", "--amount must be more than 0")) }
             let g = s.generator
+            guard g.isRegistered else { break }
             if amount > g.totalStake {
                 f.append(.error("exceeds-stake", "--amount \(s.stakingToken.format(amount)) is more than the total stake \(s.stakingToken.format(g.totalStake))"))
             }
@@ -67,7 +68,7 @@ public enum Preflight {
             if g.isRegistered && g.intendedComputeUtilization != ContractMath.exponent {
                 f.append(.error("compute-intent-pending", "a compute reduction is already pending; run 'generator decrease-compute' first"))
             }
-            if amount > g.declaredCompute {
+            if g.isRegistered, amount > g.declaredCompute {
                 f.append(.error("exceeds-compute", "--amount \(amount) is more than the declared compute \(g.declaredCompute)"))
             } else if g.isRegistered, !amount.isZero, g.declaredCompute - amount <= g.sumOfComputeAllocations {
                 f.append(.error("allocated-compute", "markets hold \(g.sumOfComputeAllocations) of the declared compute \(g.declaredCompute); what is left (\(g.declaredCompute - amount)) must stay above that: reduce by less, or leave markets first"))

@@ -60,11 +60,12 @@ public struct TransactionSender: Sendable {
 
     // MARK: - Preparing
 
-    /// Simulates `call` from `from` with `eth_estimateGas`; a revert becomes `.simulationReverted` with the reason
-    /// explained for the operator.
+    /// Simulates `call` from `from` with `eth_estimateGas` on the `pending` block, so the G1 clock (`block.number`)
+    /// is the one the transaction will see at the earliest (an intent made in the latest block is executable there);
+    /// a revert becomes `.simulationReverted` with the reason explained for the operator.
     public func estimateGas(_ call: ContractCall, from: Address) async throws(OperatorError) -> UInt64 {
         do throws(JSONRPCError) {
-            return try await client.estimateGas(call.request(from: from))
+            return try await client.estimateGas(call.request(from: from), block: .pending)
         } catch {
             if let data = error.revertData {
                 let reason = abis.decodeRevert(data)
