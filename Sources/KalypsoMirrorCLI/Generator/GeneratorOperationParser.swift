@@ -175,7 +175,10 @@ struct SendingSubcommand: Sendable {
             if required { throw CLIError.usage("missing --attestation FILE and --enclave-signature HEX") }
             return nil
         case (let file?, let signature?):
-            let attestation = try operatorCall { () throws(OperatorError) in try EnclaveAttestation(decoding: try attestationBytes(file)) }
+            let attestation: EnclaveAttestation
+            do { attestation = try EnclaveAttestation(decoding: try attestationBytes(file)) } catch {
+                throw CLIError.usage("--attestation \(file): \(error.message)")
+            }
             let sig: [UInt8]
             do { sig = try Hex.decode(signature, prefix: .optional) } catch {
                 throw CLIError.usage("--enclave-signature is not hex: \(error)")

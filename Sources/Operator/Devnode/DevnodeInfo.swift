@@ -20,6 +20,8 @@ public struct DevnodeInfo: Sendable {
     public var stakingToken: Address
     /// The payment token.
     public var paymentToken: Address
+    /// The mock proof verifier markets are created with.
+    public var mockVerifier: Address?
     /// The admin key (DEFAULT_ADMIN_ROLE, market creator, funded).
     public var adminKey: PrivateKey
     /// The key the devnode's AttestationVerifier accepts attestations from (§6.4, deviation 3).
@@ -54,6 +56,7 @@ public struct DevnodeInfo: Sendable {
         proofMarketplace = try address(contracts, "proofMarketplace")
         stakingToken = try address(contracts, "stakingToken")
         paymentToken = try address(contracts, "paymentToken")
+        mockVerifier = (contracts["mockVerifier"] as? String).flatMap { try? Address($0) }
         deploymentBlock = (contracts["deploymentBlock"] as? NSNumber)?.uint64Value ?? (root["deploymentBlock"] as? NSNumber)?.uint64Value ?? 0
         adminKey = try key(root["admin"], "admin")
         attestationSignerKey = try key(root["attestationSigner"], "attestationSigner")

@@ -72,6 +72,9 @@ public enum Preflight {
                 f.append(.error("exceeds-compute", "--amount \(amount) is more than the declared compute \(g.declaredCompute)"))
             } else if g.isRegistered, !amount.isZero, g.declaredCompute - amount <= g.sumOfComputeAllocations {
                 f.append(.error("allocated-compute", "markets hold \(g.sumOfComputeAllocations) of the declared compute \(g.declaredCompute); what is left (\(g.declaredCompute - amount)) must stay above that: reduce by less, or leave markets first"))
+            } else if g.isRegistered, !amount.isZero, g.intendedComputeUtilization == ContractMath.exponent,
+                      let released = roundedReduction(g.declaredCompute, by: amount), released != amount {
+                f.append(.warning("reduction-rounding", "the contract keeps the intent as a ratio rounded down, so 'decrease-compute' will reduce the declared compute by \(released) (to \(g.declaredCompute - released)), not by \(amount)"))
             }
         case .decreaseCompute:
             requireRegistered(s, &f)
@@ -150,6 +153,16 @@ public enum Preflight {
     public static func approvalShortfall(_ operation: GeneratorOperation, _ s: PreflightSnapshot) -> UInt256? {
         guard let spend = operation.stakingTokenSpend, let allowance = s.allowance, allowance < spend else { return nil }
         return spend - allowance
+    }
+
+    /// What a two-step reduction of `total` by `amount` really takes (§3.6): the intent stores
+    /// `ratio = (total − amount)·1e18 / total` and the execution keeps `ratio·total / 1e18`, both rounded down.
+    /// (For stake the difference is a few base units paid out in the operator's favour, so only compute is warned.)
+    static func roundedReduction(_ total: UInt256, by amount: UInt256) -> UInt256? {
+        guard !total.isZero, amount <= total, let scaled = (total - amount).multiplied(by: ContractMath.exponent) else { return nil }
+        let ratio = scaled / total
+        guard let kept = ContractMath.scaleByUtilization(total, ratio) else { return nil }
+        return total - kept
     }
 
     // MARK: - Pieces

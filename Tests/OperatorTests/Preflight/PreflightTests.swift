@@ -197,3 +197,15 @@ import Testing
         #expect(Self.ids(op, replacing) == ["key-replaced"])
     }
 }
+
+extension PreflightTests {
+    @Test func reductionsThatRoundAreAnnounced() {
+        let g = Self.registered(stake: 3, compute: 12, allocated: 0)
+        let compute = Preflight.check(.intendToReduceCompute(amount: UInt256(2)), Self.snapshot(g))
+        #expect(compute.map(\.id) == ["reduction-rounding"])
+        #expect(compute.first?.message.contains("by 3 (to 9), not by 2") == true)
+        #expect(Preflight.check(.intendToReduceCompute(amount: UInt256(3)), Self.snapshot(g)).isEmpty)
+        // For stake the rounding pays a few base units more: not worth a warning.
+        #expect(Preflight.check(.intendToReduceStake(amount: Self.tokens(1)), Self.snapshot(g)).isEmpty)
+    }
+}
