@@ -36,6 +36,8 @@ let package = Package(
         .executableTarget(name: "http-bench-server", dependencies: ["HTTPServer", "Telemetry"], path: "Sources/HTTPBenchServer"),
         // MARK: Kalypso G1: typed events, state model, pure reducer, derived values, eligibility. No I/O.
         .target(name: "Kalypso", dependencies: ["EthereumKit"]),
+        // MARK: Matching engine (issue 6): the contract's assignTask rules, deterministic policy, signed batches. No I/O.
+        .target(name: "Matching", dependencies: ["Kalypso", "EthereumKit", "Telemetry"]),
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
@@ -52,5 +54,6 @@ let package = Package(
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
     ]
 )
