@@ -12,6 +12,7 @@ RELEASE_BIN  := .build/release/kalypso-mirror
 DEBUG_BIN    := .build/debug/kalypso-mirror
 
 .PHONY: help deps apt-deps venv build release test test-swift demo bench fuzz clean devnode scenario test-devnode bench-devnode
+.PHONY: help deps apt-deps venv build release test test-swift demo bench bench-venv fuzz clean
 
 help:
 	@echo "make demo   - start a local devnode, drive a scenario and run the mirror against it"
@@ -115,3 +116,30 @@ bench-http: apt-deps
 test-kalypso:
 	swift build --build-tests $(SWIFT_FLAGS)
 	swift test --skip-build $(SWIFT_FLAGS) --filter KalypsoTests
+# ---- benchmarks (numbers engineer) ----------------------------------------------------------
+# kalypso-bench (Sources/KalypsoBench, release build) measures our code next to a peer in the same run.
+# Peers: openssl (Debian), C loops in Benchmarks/*/ built into bench-out/, Python peers in the venv with
+# Benchmarks/requirements.txt. Prints figures and PASS/MISS per goal; never fails on a missed goal.
+BENCH_APT      := openssl gcc libc6-dev valgrind
+BENCH_C_PEERS  := $(patsubst Benchmarks/%.c,bench-out/%,$(wildcard Benchmarks/*/*.c))
+BENCH_ARGS     ?=
+
+bench: EXTRA_APT += $(BENCH_APT)
+bench: apt-deps venv bench-venv $(BENCH_C_PEERS)
+	swift build -c release --product kalypso-bench $(SWIFT_FLAGS)
+	.build/release/kalypso-bench --out bench-out --python $(PYTHON) $(BENCH_ARGS)
+
+bench-venv: $(VENV)/.bench-installed
+$(VENV)/.bench-installed: Benchmarks/requirements.txt $(VENV)/.installed
+	$(PYTHON) -m pip install -q -r Benchmarks/requirements.txt
+	touch $@
+
+bench-out/%: Benchmarks/%.c
+	@mkdir -p $(dir $@)
+	cc -O2 -o $@ $< $$(pkg-config --cflags --libs libsecp256k1)
+
+# ---- fuzzing (numbers engineer) -------------------------------------------------------------
+# Fuzz/ is a separate package of libFuzzer targets; see Fuzz/README.md. FUZZ_SECONDS per target (default 60),
+# or FUZZ_RUNS executions; output in fuzz-out/ (git-ignored).
+fuzz: apt-deps
+	Fuzz/run.sh

@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kalypso-mirror", targets: ["KalypsoMirrorCLI"]),
+        .executable(name: "kalypso-bench", targets: ["KalypsoBench"]),
         .library(name: "EthereumKit", targets: ["EthereumKit"]),
     ],
     targets: [
@@ -38,9 +39,19 @@ let package = Package(
         .target(name: "Kalypso", dependencies: ["EthereumKit"]),
         // MARK: Matching engine (issue 6): the contract's assignTask rules, deterministic policy, signed batches. No I/O.
         .target(name: "Matching", dependencies: ["Kalypso", "EthereumKit", "Telemetry"]),
+        // MARK: JSON-RPC client over libcurl: transport, retries, failover, typed eth_ calls, fast JSON scanner.
+        .target(name: "JSONRPC", dependencies: ["EthereumKit", "Telemetry", "CCurl"]),
+        // MARK: A scriptable HTTP/1.1 server and fault-injecting proxy for tests (not linked into the executable).
+        .target(name: "FaultInjection"),
+
+        // MARK: Mirror: decode → enrich → reduce → store, sync state machines, configuration.
+        .target(name: "Mirror", dependencies: ["EthereumKit", "Kalypso", "JSONRPC", "Database", "Telemetry"]),
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
+
+        // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
+        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
@@ -55,5 +66,8 @@ let package = Package(
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
+        .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
+        // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),
     ]
 )

@@ -16,4 +16,19 @@ static inline CURLcode kalypso_curl_getinfo_double(CURL *h, CURLINFO i, double *
 static inline CURLcode kalypso_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode kalypso_curl_getinfo_str(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline long kalypso_curl_global_default(void) { return CURL_GLOBAL_DEFAULT; }
+
+/* Progress callback (cancellation): return non-zero to abort the transfer with CURLE_ABORTED_BY_CALLBACK. */
+typedef int (*kalypso_curl_xferinfo_cb)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode kalypso_curl_setopt_xferinfo_cb(CURL *h, kalypso_curl_xferinfo_cb cb) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, cb); }
+
+/* curl_share_setopt is variadic too. */
+typedef void (*kalypso_curl_lock_cb)(CURL *handle, curl_lock_data data, curl_lock_access access, void *userptr);
+typedef void (*kalypso_curl_unlock_cb)(CURL *handle, curl_lock_data data, void *userptr);
+static inline CURLSHcode kalypso_curl_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
+static inline CURLSHcode kalypso_curl_share_setopt_ptr(CURLSH *s, CURLSHoption o, void *v) { return curl_share_setopt(s, o, v); }
+static inline CURLSHcode kalypso_curl_share_setopt_lock_cb(CURLSH *s, kalypso_curl_lock_cb cb) { return curl_share_setopt(s, CURLSHOPT_LOCKFUNC, cb); }
+static inline CURLSHcode kalypso_curl_share_setopt_unlock_cb(CURLSH *s, kalypso_curl_unlock_cb cb) { return curl_share_setopt(s, CURLSHOPT_UNLOCKFUNC, cb); }
+/* CURL_ERROR_SIZE and CURL_LOCK_DATA_LAST as plain ints. */
+static inline int kalypso_curl_error_size(void) { return CURL_ERROR_SIZE; }
+static inline int kalypso_curl_lock_data_last(void) { return (int)CURL_LOCK_DATA_LAST; }
 #endif

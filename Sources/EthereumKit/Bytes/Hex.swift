@@ -44,9 +44,6 @@ public struct HexError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// Strict hexadecimal encoding and decoding.
 public enum Hex {
-    @usableFromInline
-    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Decodes hex text into bytes.
     ///
     /// - Parameters:
@@ -54,10 +51,10 @@ public enum Hex {
     ///   - prefix: whether `0x` is required.
     /// - Throws: `HexError` for a missing prefix, an odd number of digits or a bad digit, naming its offset.
     public static func decode(_ text: some StringProtocol, prefix: HexPrefixRule = .required) throws -> [UInt8] {
-        var utf8 = Array(text.utf8)
-        return try utf8.withUnsafeMutableBytes { raw in
-            try decode(utf8: UnsafeRawBufferPointer(raw), prefix: prefix)
+        if let bytes = try text.utf8.withContiguousStorageIfAvailable({ try decode(utf8: UnsafeRawBufferPointer($0), prefix: prefix) }) {
+            return bytes
         }
+        return try Array(text.utf8).withUnsafeBytes { try decode(utf8: $0, prefix: prefix) }
     }
 
     /// Decodes hex from raw UTF-8 bytes (no `String` needed); the fast path for JSON scanners.
@@ -90,21 +87,42 @@ public enum Hex {
     public static func decode(_ text: some StringProtocol, count: Int, prefix: HexPrefixRule = .required) throws -> [UInt8] {
         let bytes = try decode(text, prefix: prefix)
         guard bytes.count == count else {
-            throw HexError(.wrongLength, "hex value \(String(text.prefix(20)))… has \(bytes.count) bytes, expected \(count)")
+            let shown = text.count > 24 ? "\(text.prefix(24))…" : String(text)
+            throw HexError(.wrongLength, "hex value \"\(shown)\" has \(bytes.count) bytes, expected \(count)")
         }
         return bytes
     }
 
     /// Encodes bytes as lowercase hex, with `0x` unless `prefix` is false.
     public static func encode<S: Sequence>(_ bytes: S, prefix: Bool = true) -> String where S.Element == UInt8 {
-        var out: [UInt8] = prefix ? [UInt8(ascii: "0"), UInt8(ascii: "x")] : []
-        out.reserveCapacity(out.count + bytes.underestimatedCount * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0), prefix: prefix) }) {
+            return text
         }
-        return String(decoding: out, as: UTF8.self)
+        return Array(bytes).withUnsafeBytes { encode($0, prefix: prefix) }
     }
+
+    /// Encodes raw bytes as lowercase hex, with `0x` unless `prefix` is false (writes the string in place).
+    public static func encode(_ raw: UnsafeRawBufferPointer, prefix: Bool = true) -> String {
+        let count = raw.count * 2 + (prefix ? 2 : 0)
+        return String(unsafeUninitializedCapacity: count) { out in
+            var i = 0
+            if prefix {
+                out[0] = UInt8(ascii: "0")
+                out[1] = UInt8(ascii: "x")
+                i = 2
+            }
+            for b in raw {
+                out[i] = digit(b >> 4)
+                out[i + 1] = digit(b & 0x0f)
+                i += 2
+            }
+            return count
+        }
+    }
+
+    /// The lowercase ASCII hex digit of a value 0…15.
+    @inline(__always)
+    static func digit(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") &+ value : UInt8(ascii: "a") &- 10 &+ value }
 
     /// The value of one hex digit, or 0xff if `c` is not a hex digit.
     @inlinable @inline(__always)

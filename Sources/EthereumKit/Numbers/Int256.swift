@@ -50,20 +50,32 @@ public struct Int256: Hashable, Sendable {
         }
     }
 
-    /// Whether the value is the sign extension of an `bits`-bit integer (for ABI `intN` decoding).
+    /// Whether the value is the sign extension of a `bits`-bit integer, that is −2^(bits−1) ≤ self < 2^(bits−1)
+    /// (for ABI `intN` decoding). Always true from 256 bits; for `bits` ≤ 0 only zero fits.
     public func fits(inBits bits: Int) -> Bool {
         if bits >= 256 { return true }
-        let shifted = Int256(bitPattern: bitPattern).arithmeticShiftRight(bits - 1)
+        if bits <= 0 { return bitPattern.isZero }
+        let shifted = arithmeticShiftRight(bits - 1)
         return shifted.bitPattern.isZero || shifted.bitPattern == .max
     }
 
-    /// Arithmetic right shift (sign-filling).
+    /// Arithmetic right shift (sign-filling): shifts of 256 or more give 0 or −1; a negative `n` shifts left
+    /// (dropping high bits), as Swift's `>>` on `Int` does.
     public func arithmeticShiftRight(_ n: Int) -> Int256 {
-        if n <= 0 { return self }
+        if n < 0 { return n <= -256 ? .zero : Int256(bitPattern: bitPattern << (0 - n)) }
+        if n == 0 { return self }
         if n >= 256 { return isNegative ? Int256(bitPattern: .max) : .zero }
         var r = bitPattern >> n
         if isNegative { r = r | ~(UInt256.max >> n) }
         return Int256(bitPattern: r)
+    }
+
+    /// Arithmetic right shift; see `arithmeticShiftRight(_:)`.
+    public static func >> (a: Int256, n: Int) -> Int256 { a.arithmeticShiftRight(n) }
+
+    /// Left shift of the two's-complement bits (high bits are dropped, as `&<<` on `Int`); negative `n` shifts right.
+    public static func << (a: Int256, n: Int) -> Int256 {
+        n < 0 ? a.arithmeticShiftRight(n <= -256 ? 256 : 0 - n) : Int256(bitPattern: a.bitPattern << n)
     }
 }
 
@@ -117,6 +129,45 @@ extension Int256 {
         return (quotient, remainder, false)
     }
 
+    /// `self / divisor` (truncating), or `(self, true)` for a zero divisor and `(min, true)` for `min / −1`.
+    public func dividedReportingOverflow(by divisor: Int256) -> (partialValue: Int256, overflow: Bool) {
+        if divisor.bitPattern.isZero { return (self, true) }
+        let r = quotientAndRemainderReportingOverflow(dividingBy: divisor)
+        return (r.quotient, r.overflow)
+    }
+
+    /// `self % divisor` (sign of the dividend), or `(self, true)` for a zero divisor and `(0, true)` for `min % −1`.
+    public func remainderReportingOverflow(dividingBy divisor: Int256) -> (partialValue: Int256, overflow: Bool) {
+        if divisor.bitPattern.isZero { return (self, true) }
+        let r = quotientAndRemainderReportingOverflow(dividingBy: divisor)
+        return (r.remainder, r.overflow)
+    }
+
+    /// `self + other`, or nil if the result is outside the signed range.
+    public func adding(_ other: Int256) -> Int256? {
+        let (r, o) = addingReportingOverflow(other); return o ? nil : r
+    }
+
+    /// `self − other`, or nil if the result is outside the signed range.
+    public func subtracting(_ other: Int256) -> Int256? {
+        let (r, o) = subtractingReportingOverflow(other); return o ? nil : r
+    }
+
+    /// `self × other`, or nil if the result is outside the signed range.
+    public func multiplied(by other: Int256) -> Int256? {
+        let (r, o) = multipliedReportingOverflow(by: other); return o ? nil : r
+    }
+
+    /// `self / divisor` (truncating), or nil for a zero divisor or `min / −1`.
+    public func divided(by divisor: Int256) -> Int256? {
+        let (r, o) = dividedReportingOverflow(by: divisor); return o ? nil : r
+    }
+
+    /// `self % divisor` (sign of the dividend), or nil for a zero divisor. `min % −1` is 0, as in Solidity and the EVM.
+    public func remainder(dividingBy divisor: Int256) -> Int256? {
+        divisor.bitPattern.isZero ? nil : quotientAndRemainderReportingOverflow(dividingBy: divisor).remainder
+    }
+
     /// The negation, and whether it overflowed (only for `min`).
     public func negatedReportingOverflow() -> (partialValue: Int256, overflow: Bool) {
         let r = Int256(bitPattern: (~bitPattern) &+ .one)
@@ -135,6 +186,7 @@ extension Int256 {
     public static func / (a: Int256, b: Int256) -> Int256 {
         let r = a.quotientAndRemainderReportingOverflow(dividingBy: b); precondition(!r.overflow, "Int256 division overflow"); return r.quotient
     }
+    /// The remainder with the dividend's sign; `min % −1` is 0 (Solidity and EVM `SMOD`), division by zero traps.
     public static func % (a: Int256, b: Int256) -> Int256 {
         a.quotientAndRemainderReportingOverflow(dividingBy: b).remainder
     }

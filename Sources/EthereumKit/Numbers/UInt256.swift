@@ -156,20 +156,23 @@ extension UInt256 {
 
     /// The full 512-bit product as (high, low) halves.
     public func multipliedFullWidth(by other: UInt256) -> (high: UInt256, low: UInt256) {
-        var r = [UInt64](repeating: 0, count: 8)
-        for i in 0..<4 {
-            let a = self[limb: i]
-            var carry: UInt64 = 0
-            for j in 0..<4 {
-                let (hi, lo) = a.multipliedFullWidth(by: other[limb: j])
-                let (s1, c1) = r[i + j].addingReportingOverflow(lo)
-                let (s2, c2) = s1.addingReportingOverflow(carry)
-                r[i + j] = s2
-                carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
+        var r: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &r) { raw in
+            let out = raw.bindMemory(to: UInt64.self)
+            for i in 0..<4 {
+                let a = self[limb: i]
+                var carry: UInt64 = 0
+                for j in 0..<4 {
+                    let (hi, lo) = a.multipliedFullWidth(by: other[limb: j])
+                    let (s1, c1) = out[i + j].addingReportingOverflow(lo)
+                    let (s2, c2) = s1.addingReportingOverflow(carry)
+                    out[i + j] = s2
+                    carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
+                }
+                out[i + 4] = carry
             }
-            r[i + 4] = carry
         }
-        return (UInt256(l0: r[4], l1: r[5], l2: r[6], l3: r[7]), UInt256(l0: r[0], l1: r[1], l2: r[2], l3: r[3]))
+        return (UInt256(l0: r.4, l1: r.5, l2: r.6, l3: r.7), UInt256(l0: r.0, l1: r.1, l2: r.2, l3: r.3))
     }
 
     @inlinable
@@ -250,17 +253,70 @@ extension UInt256 {
             return (q, UInt256(r))
         }
         if self < divisor { return (.zero, self) }
-        // Shift-subtract long division over the bits where the quotient can be non-zero.
-        let shift = divisor.leadingZeroBitCount - leadingZeroBitCount
-        var d = divisor << shift
-        var r = self
+        return longDivision(by: divisor)
+    }
+
+    /// Knuth's algorithm D (TAOCP 4.3.1) on 64-bit limbs, for a divisor of 2–4 limbs with `self ≥ divisor`.
+    private func longDivision(by divisor: UInt256) -> (quotient: UInt256, remainder: UInt256) {
+        let n = divisor.l3 != 0 ? 4 : divisor.l2 != 0 ? 3 : 2
+        let shift = divisor[limb: n - 1].leadingZeroBitCount
+        // Normalise so the divisor's top limb has its high bit set; the dividend gains a fifth limb.
+        let v = divisor << shift
+        let uHigh = shift == 0 ? 0 : l3 >> UInt64(64 - shift)
+        let uLow = self << shift
         var q = UInt256.zero
-        for bit in stride(from: shift, through: 0, by: -1) {
-            if r >= d {
-                r = r &- d
-                q[limb: bit / 64] |= 1 << UInt64(bit % 64)
+        var r = UInt256.zero
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 5) { un in
+            for i in 0..<4 { un[i] = uLow[limb: i] }
+            un[4] = uHigh
+            let vTop = v[limb: n - 1], vNext = v[limb: n - 2]
+            for j in stride(from: 4 - n, through: 0, by: -1) {
+                // Estimate the quotient limb from the top two dividend limbs, then correct it with the next one.
+                var qhat: UInt64, rhat: UInt64
+                var rhatOverflow = false
+                if un[j + n] >= vTop {
+                    qhat = .max
+                    (rhat, rhatOverflow) = un[j + n - 1].addingReportingOverflow(vTop)
+                } else {
+                    (qhat, rhat) = vTop.dividingFullWidth((un[j + n], un[j + n - 1]))
+                }
+                while !rhatOverflow {
+                    let (ph, pl) = qhat.multipliedFullWidth(by: vNext)
+                    guard ph > rhat || (ph == rhat && pl > un[j + n - 2]) else { break }
+                    qhat -= 1
+                    (rhat, rhatOverflow) = rhat.addingReportingOverflow(vTop)
+                }
+                // Multiply and subtract qhat × v from the current window.
+                var carry: UInt64 = 0, borrow: UInt64 = 0
+                for i in 0..<n {
+                    let (ph, pl) = qhat.multipliedFullWidth(by: v[limb: i])
+                    let (p, c) = pl.addingReportingOverflow(carry)
+                    carry = ph &+ (c ? 1 : 0)
+                    let (d1, b1) = un[i + j].subtractingReportingOverflow(p)
+                    let (d2, b2) = d1.subtractingReportingOverflow(borrow)
+                    un[i + j] = d2
+                    borrow = (b1 ? 1 : 0) &+ (b2 ? 1 : 0)
+                }
+                let (t1, b1) = un[j + n].subtractingReportingOverflow(carry)
+                let (t2, b2) = t1.subtractingReportingOverflow(borrow)
+                un[j + n] = t2
+                if b1 || b2 {
+                    // qhat was one too large (rare): add the divisor back.
+                    qhat -= 1
+                    var c: UInt64 = 0
+                    for i in 0..<n {
+                        let (s1, c1) = un[i + j].addingReportingOverflow(v[limb: i])
+                        let (s2, c2) = s1.addingReportingOverflow(c)
+                        un[i + j] = s2
+                        c = (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
+                    }
+                    un[j + n] = un[j + n] &+ c
+                }
+                q[limb: j] = qhat
             }
-            d = d >> 1
+            // The remainder is below the divisor, so it lies in the low limbs (un[4] is zero): undo the shift.
+            for i in 0..<4 { r[limb: i] = un[i] }
+            r = r >> shift
         }
         return (q, r)
     }
@@ -269,6 +325,24 @@ extension UInt256 {
     @inlinable
     public func divided(by divisor: UInt256) -> UInt256? {
         divisor.isZero ? nil : quotientAndRemainder(dividingBy: divisor).quotient
+    }
+
+    /// `self % divisor`, or nil if `divisor` is zero.
+    @inlinable
+    public func remainder(dividingBy divisor: UInt256) -> UInt256? {
+        divisor.isZero ? nil : quotientAndRemainder(dividingBy: divisor).remainder
+    }
+
+    /// `self / divisor`, or `(self, true)` if `divisor` is zero (Swift's convention for `dividedReportingOverflow`).
+    @inlinable
+    public func dividedReportingOverflow(by divisor: UInt256) -> (partialValue: UInt256, overflow: Bool) {
+        divisor.isZero ? (self, true) : (quotientAndRemainder(dividingBy: divisor).quotient, false)
+    }
+
+    /// `self % divisor`, or `(self, true)` if `divisor` is zero (Swift's convention).
+    @inlinable
+    public func remainderReportingOverflow(dividingBy divisor: UInt256) -> (partialValue: UInt256, overflow: Bool) {
+        divisor.isZero ? (self, true) : (quotientAndRemainder(dividingBy: divisor).remainder, false)
     }
 
     @inlinable public static func / (a: UInt256, b: UInt256) -> UInt256 { a.quotientAndRemainder(dividingBy: b).quotient }
@@ -283,10 +357,10 @@ extension UInt256 {
     @inlinable public static func ^ (a: UInt256, b: UInt256) -> UInt256 { UInt256(l0: a.l0 ^ b.l0, l1: a.l1 ^ b.l1, l2: a.l2 ^ b.l2, l3: a.l3 ^ b.l3) }
     @inlinable public static prefix func ~ (a: UInt256) -> UInt256 { UInt256(l0: ~a.l0, l1: ~a.l1, l2: ~a.l2, l3: ~a.l3) }
 
-    /// Logical left shift; shifts of 256 or more give zero, negative shifts shift right.
+    /// Logical left shift; shifts of 256 or more give zero, negative shifts shift right (as Swift's `<<` on `Int`).
     @inlinable
     public static func << (a: UInt256, n: Int) -> UInt256 {
-        if n < 0 { return a >> -n }
+        if n < 0 { return n <= -256 ? .zero : a >> (0 - n) }
         if n >= 256 { return .zero }
         let limbs = n / 64, bits = UInt64(n % 64)
         var r = UInt256.zero
@@ -298,10 +372,10 @@ extension UInt256 {
         return r
     }
 
-    /// Logical right shift; shifts of 256 or more give zero, negative shifts shift left.
+    /// Logical right shift; shifts of 256 or more give zero, negative shifts shift left (as Swift's `>>` on `UInt`).
     @inlinable
     public static func >> (a: UInt256, n: Int) -> UInt256 {
-        if n < 0 { return a << -n }
+        if n < 0 { return n <= -256 ? .zero : a << (0 - n) }
         if n >= 256 { return .zero }
         let limbs = n / 64, bits = UInt64(n % 64)
         var r = UInt256.zero

@@ -1,0 +1,8 @@
+/// Every benchmark of `kalypso-bench`, in the order `all` runs them. Add one line per benchmark.
+enum BenchmarkRegistry {
+    static let all: [Benchmark] = [
+        KeccakBenchmark.entry,
+        EcrecoverBenchmark.entry,
+        ABIDecodeBenchmark.entry,
+    ] + PrimitivesBenchmark.entries
+}

@@ -1,0 +1,93 @@
+import EthereumKit
+import Kalypso
+
+/// A block the mirror has seen: the reorg window keeps the last `reorgWindow` of them.
+public struct BlockRecord: Sendable, Hashable {
+    /// The block number.
+    public var number: UInt64
+    /// Its hash.
+    public var hash: Hash32
+    /// Its parent's hash.
+    public var parentHash: Hash32
+
+    /// Creates a block record.
+    public init(number: UInt64, hash: Hash32, parentHash: Hash32) {
+        self.number = number; self.hash = hash; self.parentHash = parentHash
+    }
+}
+
+/// The sync cursor: the last block whose logs are fully applied, and its hash.
+public struct Checkpoint: Sendable, Hashable {
+    /// The block number.
+    public var blockNumber: UInt64
+    /// Its hash.
+    public var blockHash: Hash32
+
+    /// Creates a checkpoint.
+    public init(blockNumber: UInt64, blockHash: Hash32) {
+        self.blockNumber = blockNumber; self.blockHash = blockHash
+    }
+}
+
+/// Everything one synced block range writes, committed in ONE database transaction with the cursor.
+public struct RangeCommit: Sendable {
+    /// The first block of the range.
+    public var fromBlock: UInt64
+    /// The last block of the range (inclusive); the cursor moves here.
+    public var toBlock: UInt64
+    /// The new cursor: `toBlock` and its hash.
+    public var cursor: Checkpoint
+    /// Headers fetched for this range (the reorg window is kept from these).
+    public var blocks: [BlockRecord]
+    /// The applied events, enriched (raw-event table; unique (block number, log index) makes a replay a no-op).
+    public var logs: [KalypsoLog]
+    /// Logs with unknown topic0s.
+    public var unknown: [UnknownLog]
+    /// Logs that failed to decode.
+    public var quarantined: [QuarantinedLog]
+    /// Signatures verified in this range.
+    public var signatureChecks: [SignatureCheck]
+    /// Inconsistencies the reducer reported (each with its log position when known).
+    public var issues: [InconsistencyError]
+    /// Per block, the entity changes (before and after images): written to the entity tables and the undo journal.
+    public var changesByBlock: [BlockChanges]
+
+    /// Creates a range commit.
+    public init(fromBlock: UInt64, toBlock: UInt64, cursor: Checkpoint, blocks: [BlockRecord], logs: [KalypsoLog],
+                unknown: [UnknownLog], quarantined: [QuarantinedLog], signatureChecks: [SignatureCheck],
+                issues: [InconsistencyError], changesByBlock: [BlockChanges]) {
+        self.fromBlock = fromBlock; self.toBlock = toBlock; self.cursor = cursor; self.blocks = blocks
+        self.logs = logs; self.unknown = unknown; self.quarantined = quarantined
+        self.signatureChecks = signatureChecks; self.issues = issues; self.changesByBlock = changesByBlock
+    }
+}
+
+/// The entity changes of one block.
+public struct BlockChanges: Sendable {
+    /// The block number.
+    public var blockNumber: UInt64
+    /// The block hash.
+    public var blockHash: Hash32
+    /// Every entity the block touched, with before and after images.
+    public var changes: ChangeSet
+
+    /// Creates a block's change record.
+    public init(blockNumber: UInt64, blockHash: Hash32, changes: ChangeSet) {
+        self.blockNumber = blockNumber; self.blockHash = blockHash; self.changes = changes
+    }
+}
+
+/// What the sync engine needs from storage. One implementation is generic over `Database.DatabaseConnection`
+/// (SQLite and PostgreSQL); every method is one database transaction.
+public protocol MirrorStore: AnyObject {
+    /// The mirrored state, the cursor (nil before the first commit) and the reorg window, as last committed.
+    func loadState() throws -> (state: KalypsoState, cursor: Checkpoint?, window: [BlockRecord])
+    /// Applies a range atomically with its cursor; prunes the undo journal and window below `cursor − reorgWindow`.
+    func commit(_ range: RangeCommit, reorgWindow: Int) throws
+    /// Undoes every block above `blockNumber` exactly (before-images, newest first), deletes their events, quarantine,
+    /// checks and window rows, sets the cursor to `blockNumber` and counts a reorg — in one transaction. Returns the
+    /// undone change sets, newest first, so the in-memory state can be undone identically.
+    func rewind(to blockNumber: UInt64, reason: String) throws -> [ChangeSet]
+    /// Records the node's latest head (for status and lag).
+    func recordHead(_ head: UInt64) throws
+}
