@@ -26,8 +26,8 @@ public struct AssignmentBatch: Hashable, Sendable {
         self.newAcls = newAcls
     }
 
-    /// The batch of a run of assignments, in their order.
-    init(_ assignments: ArraySlice<Assignment>) {
+    /// The batch of `assignments`, in their order.
+    public init(assignments: some Collection<Assignment>) {
         askIds = assignments.map(\.askId)
         generators = assignments.map(\.generator)
         newAcls = assignments.map(\.newAcl)

@@ -219,7 +219,7 @@ public struct MatchingRound: Hashable, Sendable {
         var start = 0
         while start < assignments.count {
             let end = min(assignments.count, start + max(1, maxBatchSize))
-            batches.append(AssignmentBatch(assignments[start..<end]))
+            batches.append(AssignmentBatch(assignments: assignments[start..<end]))
             start = end
         }
         self.batches = batches
@@ -249,5 +249,52 @@ public struct MatchingRound: Hashable, Sendable {
     @discardableResult
     public func apply(to state: inout KalypsoState) -> [AssignmentEligibility] {
         assignments.map { state.tentativelyAssign(askId: $0.askId, to: $0.generator, newAcl: $0.newAcl, now: now) }
+    }
+}
+
+/// An assignment that no longer holds on a newer state, and why.
+public struct DroppedAssignment: Hashable, Sendable {
+    /// The assignment.
+    public let assignment: Assignment
+    /// The first failing rule on the newer state.
+    public let reason: CandidateRejection
+}
+
+/// A round's assignments re-checked on a newer state (`MatchingRound.revalidated`).
+public struct Revalidation: Hashable, Sendable {
+    /// The assignments that still hold, in the round's order (sequentially valid on the newer state).
+    public let kept: [Assignment]
+    /// The assignments that would now revert or break an off-chain rule.
+    public let dropped: [DroppedAssignment]
+
+    /// `kept` split into batches of at most `maxBatchSize`, in order.
+    public func batches(maxBatchSize: Int) -> [AssignmentBatch] {
+        stride(from: 0, to: kept.count, by: max(1, maxBatchSize)).map { start in
+            AssignmentBatch(assignments: kept[start..<min(kept.count, start + max(1, maxBatchSize))])
+        }
+    }
+}
+
+extension MatchingRound {
+    /// Re-checks the assignments, in order, on `state` (for example the mirror's state just before sending) at G1 clock
+    /// `now` (pass the clock at which the transaction is expected to land): each one with the contract's predicate
+    /// on a working copy that already holds the kept ones before it, and for private asks the generator's key. The
+    /// relayer sends `kept` and reports `dropped`; nothing is re-matched.
+    public func revalidated(on state: KalypsoState, now: UInt256) -> Revalidation {
+        var work = state
+        var kept: [Assignment] = []
+        var dropped: [DroppedAssignment] = []
+        for a in assignments {
+            if a.isPrivate && !work.hasUsableKey(a.generator, forMarket: a.marketId) {
+                dropped.append(DroppedAssignment(assignment: a, reason: .noKeyForPrivateMarket))
+                continue
+            }
+            switch work.tentativelyAssign(askId: a.askId, to: a.generator, newAcl: a.newAcl, now: now) {
+            case .eligible: kept.append(a)
+            case .reverts(let r): dropped.append(DroppedAssignment(assignment: a, reason: .reverts(r)))
+            case .indeterminate(let why): dropped.append(DroppedAssignment(assignment: a, reason: .indeterminate(why)))
+            }
+        }
+        return Revalidation(kept: kept, dropped: dropped)
     }
 }

@@ -108,3 +108,33 @@ import Testing
         #expect(acls.allSatisfy { $0.isEmpty }, "public asks get an empty newAcl")
     }
 }
+
+/// Re-checking a round on a newer state before sending.
+@Suite struct RevalidationTests {
+    @Test func assignmentsThatNoLongerHoldAreDroppedWithTheRevert() throws {
+        var b = StateBuilder()
+        let m = b.market(0, penalty: 1)
+        let g1 = b.generator(1), g2 = b.generator(2)
+        b.join(g1, m, cpr: 1, cost: 1)
+        b.join(g2, m, cpr: 1, cost: 2)
+        b.ask(0, market: m, reward: 300)
+        b.ask(1, market: m, reward: 200, expiry: T.now + 50)
+        b.ask(2, market: m, reward: 100)
+        let round = T.engine().round(state: b.state, now: T.now)
+        #expect(round.assignments.count == 3)
+        // Meanwhile: g1 requested exit, ask 1's expiry is near, and ask 2 was assigned by someone else.
+        var newer = b.state
+        newer.generatorMarkets[GeneratorMarketKey(generator: g1, marketId: m)]?.state = .requestedForExit
+        newer.asks[2]?.storedState = .assigned
+        let check = round.revalidated(on: newer, now: T.now + 50)
+        #expect(check.kept.isEmpty)
+        let codes = check.dropped.map { d -> ContractRevert.Code? in
+            if case .reverts(let r) = d.reason { return r.code }
+            return nil
+        }
+        #expect(codes == [.assignOnlyToIdleGenerators, .shouldBeInCreateState, .shouldBeInCreateState])
+        // On the snapshot itself everything holds, and the batches are the round's.
+        let same = round.revalidated(on: b.state, now: T.now)
+        #expect(same.dropped.isEmpty && same.batches(maxBatchSize: 10) == round.batches)
+    }
+}
