@@ -33,6 +33,14 @@ public struct AssignmentBatch: Hashable, Sendable {
         newAcls = assignments.map(\.newAcl)
     }
 
+    /// `assignments` in order, in batches of at most `maxBatchSize` (at least 1).
+    public static func split(_ assignments: [Assignment], maxBatchSize: Int) -> [AssignmentBatch] {
+        let size = max(1, maxBatchSize)
+        return stride(from: 0, to: assignments.count, by: size).map { start in
+            AssignmentBatch(assignments: assignments[start..<min(assignments.count, start + size)])
+        }
+    }
+
     /// The number of assignments.
     public var count: Int { askIds.count }
 

@@ -215,13 +215,7 @@ public struct MatchingRound: Hashable, Sendable {
         self.now = now
         self.assignments = assignments
         self.decisions = decisions
-        var batches: [AssignmentBatch] = []
-        var start = 0
-        while start < assignments.count {
-            let end = min(assignments.count, start + max(1, maxBatchSize))
-            batches.append(AssignmentBatch(assignments: assignments[start..<end]))
-            start = end
-        }
+        let batches = AssignmentBatch.split(assignments, maxBatchSize: maxBatchSize)
         self.batches = batches
         var summary = MatchingSummary(expiredAsks: expiredAsks, consideredAsks: decisions.count, assigned: assignments.count,
                                       batches: batches.count)
@@ -269,9 +263,7 @@ public struct Revalidation: Hashable, Sendable {
 
     /// `kept` split into batches of at most `maxBatchSize`, in order.
     public func batches(maxBatchSize: Int) -> [AssignmentBatch] {
-        stride(from: 0, to: kept.count, by: max(1, maxBatchSize)).map { start in
-            AssignmentBatch(assignments: kept[start..<min(kept.count, start + max(1, maxBatchSize))])
-        }
+        AssignmentBatch.split(kept, maxBatchSize: maxBatchSize)
     }
 }
 
