@@ -51,6 +51,21 @@ import Testing
         try checkReplays(round, on: state, context: "seed \(seed)")
     }
 
+    /// Many distinct prices and times (deep segment trees, groups of one) and many markets per generator.
+    @Test(arguments: [303, 404] as [UInt64])
+    func manyDistinctTermsAgree(seed: UInt64) throws {
+        let shape = SyntheticShape(generators: 200, markets: 4, asks: 700, marketsPerGenerator: 2...4, privateMarketRate: 250,
+                                   tinyStakeRate: 100, priceLevels: 60, timeLevels: 40, declaredCompute: 6...30, computePerRequest: 1...5)
+        let state = try SyntheticMarketplace.state(seed: seed, shape: shape)
+        for configuration in [MatchingConfiguration(aclReencryptor: RecordingReencryptor()), MatchingConfiguration(pauseWhileIntentPending: true)] {
+            let round = MatchingEngine(configuration: configuration, logger: .disabled).round(state: state, now: SyntheticMarketplace.now)
+            let oracle = BruteForceOracle.round(state: state, now: SyntheticMarketplace.now, configuration: configuration)
+            if round != oracle { Issue.record("seed \(seed): engine and oracle differ at \(firstDifference(round, oracle))") }
+            #expect(round.summary.unmatched[.noListedGeneratorWithinTime, default: 0] > 0)
+            try checkReplays(round, on: state, context: "seed \(seed)")
+        }
+    }
+
     @Test func theBenchmarkEntryPointComparesEngineAndOracle() throws {
         let shape = SyntheticShape(generators: 120, markets: 6, asks: 200)
         let result = try MatchingBenchmark.run(seed: 7, shape: shape, engineRounds: 2, logger: .disabled)
