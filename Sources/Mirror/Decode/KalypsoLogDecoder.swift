@@ -1,0 +1,209 @@
+import EthereumKit
+import JSONRPC
+import Kalypso
+
+/// Turns the RPC logs of the three watched contracts into typed Kalypso events.
+///
+/// Dispatch is by (emitting contract, topic0) through a table built from the embedded G1 ABI JSON (`ABI/*.json`),
+/// cross-checked at init against `KalypsoTopics`. Both `AskCreated` variants are in the table. Outcomes:
+/// - `.event`: the typed event (`KalypsoEvent.decode(topic0:fields:)`), enrichment still `.pending`;
+/// - `.unknown`: a topic0 the contract's ABI does not declare (annotated with the other generation that declares it,
+///   if any: a "wrong generation" alert), or a log without topics;
+/// - `.quarantined`: a known topic0 whose topics or data do not decode (wrong topic count, short data, bad offsets,
+///   dirty padding or high bits, an enum out of range), a log from an address that is not watched, or a log the node
+///   marks `removed: true`. The message is the ABI decoder's (byte offset, type, what to do).
+///
+/// **`removed: true`**: `eth_getLogs` does not normally return removed logs; one that does is a reorg signal. It is
+/// quarantined with that reason and never decoded as an event; the sync layer should treat it like a block-hash
+/// mismatch (re-check the range's linkage) rather than rely on the quarantine.
+///
+/// Fast path: a prepared `EventPlan` per event reads the typed event straight from the topics and data (no
+/// intermediate values, no strings). A log the plan rejects is decoded again with `ABIEvent.decode` for the message.
+public struct KalypsoLogDecoder: Sendable {
+    /// One (contract, topic0) entry.
+    struct Entry: Sendable {
+        let contract: KalypsoContract
+        let event: ABIEvent
+        let plan: EventPlan?
+        let slots: [EventPlan.Slot]
+    }
+
+    /// The deployment whose addresses are watched.
+    public let deployment: KalypsoDeployment
+    /// Per contract (in `KalypsoContract.allCases` order): entries sorted by topic0, and their first words.
+    private let tables: [[Entry]]
+    private let keys: [[UInt64]]
+
+    /// Builds the dispatch table from the embedded ABIs.
+    /// - Throws: `DecoderSetupError` when the ABI is missing or malformed, an ABI topic0 is not the `KalypsoTopics`
+    ///   one (the message names both), or a typed event does not read its ABI declaration's parameters.
+    public init(deployment: KalypsoDeployment) throws {
+        try self.init(deployment: deployment, abis: KalypsoABIs.embedded())
+    }
+
+    /// Builds the dispatch table from `abis` (tests pass edited ABIs).
+    public init(deployment: KalypsoDeployment, abis: KalypsoABIs) throws {
+        self.deployment = deployment
+        var tables: [[Entry]] = []
+        var keys: [[UInt64]] = []
+        for contract in KalypsoContract.allCases {
+            var entries: [Entry] = []
+            for event in abis.abi(of: contract).events {
+                let plan = EventPlan(event)
+                let entry = Entry(contract: contract, event: event, plan: plan, slots: plan?.slots ?? [])
+                try Self.selfTest(entry)
+                entries.append(entry)
+            }
+            entries.sort { $0.event.topic0 < $1.event.topic0 }
+            for (a, b) in zip(entries, entries.dropFirst()) where a.event.topic0 == b.event.topic0 {
+                throw DecoderSetupError(.abiMismatch, "ABI/\(KalypsoABIs.fileName(contract)): events \(a.event.signature) and \(b.event.signature) share topic0 \(a.event.topic0); the decoder cannot tell them apart")
+            }
+            tables.append(entries)
+            keys.append(entries.map(\.event.topic0.w0))
+        }
+        self.tables = tables
+        self.keys = keys
+    }
+
+    /// Decodes one RPC log. Never throws: every failure is an `.unknown` or `.quarantined` outcome.
+    public func decode(_ log: Log) -> DecodedLog {
+        let position = LogPosition(blockNumber: log.blockNumber, blockHash: log.blockHash, transactionIndex: log.transactionIndex,
+                                   transactionHash: log.transactionHash, logIndex: log.logIndex)
+        guard let contract = deployment.contract(at: log.address) else {
+            return .quarantined(QuarantinedLog(position: position, address: log.address, topics: log.topics, data: log.data, eventName: nil,
+                                               error: "the log comes from \(log.address), which is none of the deployment's three contracts; the node returned a log the address filter excludes"))
+        }
+        guard let topic0 = log.topics.first else {
+            return .unknown(UnknownLog(position: position, address: log.address, topics: [], data: log.data, otherGeneration: nil))
+        }
+        guard let entry = lookup(topic0, in: contract) else {
+            let other = KalypsoTopics.otherGeneration(topic0).map { "\($0.generation.rawValue) \($0.name)" }
+            return .unknown(UnknownLog(position: position, address: log.address, topics: log.topics, data: log.data, otherGeneration: other))
+        }
+        if log.removed {
+            return .quarantined(QuarantinedLog(position: position, address: log.address, topics: log.topics, data: log.data, eventName: entry.event.name,
+                                               error: "the node marks this log removed (removed: true): its block was reorged away; it is not applied. Re-check the range's block hashes and sync it again"))
+        }
+        if let plan = entry.plan, log.topics.count == plan.topicCount,
+           let event = Self.decodeFast(topic0: topic0, topics: log.topics, data: log.data, plan: plan) {
+            return .event(KalypsoLog(position: position, emitter: contract, event: event))
+        }
+        switch Self.decodeGeneral(entry, topics: log.topics, data: log.data) {
+        case .success(let event):
+            return .event(KalypsoLog(position: position, emitter: contract, event: event))
+        case .failure(let message):
+            return .quarantined(QuarantinedLog(position: position, address: log.address, topics: log.topics, data: log.data,
+                                               eventName: entry.event.name, error: message.description))
+        }
+    }
+
+    /// The entry of `topic0` in `contract`'s table (binary search on the first word, then a full compare).
+    private func lookup(_ topic0: Hash32, in contract: KalypsoContract) -> Entry? {
+        let c = Self.index(of: contract)
+        let table = keys[c]
+        var low = 0, high = table.count
+        while low < high {
+            let mid = (low + high) >> 1
+            if table[mid] < topic0.w0 { low = mid + 1 } else { high = mid }
+        }
+        var i = low
+        while i < table.count, table[i] == topic0.w0 {
+            let entry = tables[c][i]
+            if entry.event.topic0 == topic0 { return entry }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func index(of contract: KalypsoContract) -> Int {
+        switch contract {
+        case .generatorRegistry: 0
+        case .proofMarketplace: 1
+        case .entityKeyRegistry: 2
+        }
+    }
+
+    /// The fast path; nil when the plan rejects the log (the general path then produces the message).
+    private static func decodeFast(topic0: Hash32, topics: [Hash32], data: [UInt8], plan: EventPlan) -> KalypsoEvent? {
+        plan.slots.withUnsafeBufferPointer { slots in
+            topics.withUnsafeBufferPointer { topicBuffer in
+                data.withUnsafeBytes { raw in
+                    var reader = PlanFieldReader(slots: slots, topics: topicBuffer, data: raw, headSize: plan.headSize)
+                    guard let event = try? KalypsoEvent.decode(topic0: topic0, fields: &reader), reader.isComplete else { return nil }
+                    return event
+                }
+            }
+        }
+    }
+
+    /// The general path: `ABIEvent.decode` (strict, with messages), then the typed event.
+    private static func decodeGeneral(_ entry: Entry, topics: [Hash32], data: [UInt8]) -> Result<KalypsoEvent, DecodeFailure> {
+        do {
+            let decoded = try entry.event.decode(topics: topics, data: data)
+            var reader = DecodedValueReader(decoded)
+            guard let event = try KalypsoEvent.decode(topic0: entry.event.topic0, fields: &reader) else {
+                return .failure(DecodeFailure("\(entry.event.signature): KalypsoEvent does not handle topic0 \(entry.event.topic0)"))
+            }
+            guard reader.isComplete else {
+                return .failure(DecodeFailure("\(entry.event.signature): the typed event read fewer parameters than the ABI declares"))
+            }
+            return .success(event)
+        } catch let e as ABIError {
+            return .failure(DecodeFailure("\(e.code): \(e.message)"))
+        } catch let e as EventDecodingError {
+            return .failure(DecodeFailure("\(e.code): \(e.message)"))
+        } catch {
+            return .failure(DecodeFailure("\(entry.event.signature): \(error)"))
+        }
+    }
+
+    /// At init: a canonical log of the event (every value zero/empty) must decode on both paths to the same typed
+    /// event with the entry's topic0, reading every parameter.
+    private static func selfTest(_ entry: Entry) throws {
+        let event = entry.event
+        let file = "ABI/\(KalypsoABIs.fileName(entry.contract))"
+        guard let handled = KalypsoTopics.handled(event.topic0) else {
+            throw DecoderSetupError(.abiMismatch, "\(file): event \(event.signature) (topic0 \(event.topic0)) is not in KalypsoTopics")
+        }
+        let sample: (topics: [Hash32], data: [UInt8])
+        do { sample = try event.encodeLog(event.inputs.map { zeroValue($0.type) }) } catch {
+            throw DecoderSetupError(.abiMismatch, "\(file): cannot build a sample log of \(event.signature): \(error)")
+        }
+        let general = decodeGeneral(entry, topics: sample.topics, data: sample.data)
+        guard case .success(let typed) = general else {
+            if case .failure(let message) = general {
+                throw DecoderSetupError(.abiMismatch, "\(file): the typed KalypsoEvent for \(event.signature) does not read its ABI declaration (\(handled.declaration)): \(message)")
+            }
+            return
+        }
+        guard typed.entry.topic0 == event.topic0 else {
+            throw DecoderSetupError(.abiMismatch, "\(file): topic0 \(event.topic0) of \(event.signature) decodes to KalypsoEvent \(typed.name) (\(typed.entry.signature))")
+        }
+        if let plan = entry.plan {
+            guard let fast = decodeFast(topic0: event.topic0, topics: sample.topics, data: sample.data, plan: plan), fast == typed else {
+                throw DecoderSetupError(.abiMismatch, "\(file): the prepared plan of \(event.signature) does not decode its own sample log like ABIEvent.decode")
+            }
+        }
+    }
+
+    private static func zeroValue(_ type: ABIType) -> ABIValue {
+        switch type {
+        case .uint: return .uint(.zero)
+        case .int: return .int(.zero)
+        case .address: return .address(.zero)
+        case .bool: return .bool(false)
+        case .fixedBytes(let n): return .fixedBytes([UInt8](repeating: 0, count: n))
+        case .bytes: return .bytes([])
+        case .string: return .string("")
+        case .array: return .array([])
+        case .fixedArray(let element, let count): return .array([ABIValue](repeating: zeroValue(element), count: count))
+        case .tuple(let members): return .tuple(members.map(zeroValue))
+        }
+    }
+}
+
+/// Why a log was quarantined (the ABI decoder's or the typed event's message).
+struct DecodeFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
