@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
-        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1"]),
+        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Mirror", "Kalypso", "JSONRPC"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
@@ -66,5 +66,8 @@ let package = Package(
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
         // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),
+        // MirrorTests: unit tests of decoding, enrichment, store and sync (no node; RPCChainReader tests use an
+        // in-process FaultInjection server on 127.0.0.1, port 0).
+        .testTarget(name: "MirrorTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "FaultInjection", "Telemetry"]),
     ]
 )

@@ -91,17 +91,17 @@ struct PlanRejection: Error {}
 
 /// Reads a typed event's fields in declaration order from a log's raw topics and data, following an `EventPlan`.
 struct PlanFieldReader: EventFieldReader {
-    let slots: UnsafeBufferPointer<EventPlan.Slot>
-    let topics: UnsafeBufferPointer<Hash32>
+    let slots: [EventPlan.Slot]
+    let topics: [Hash32]
     let data: UnsafeRawBufferPointer
     let headSize: Int
     private(set) var next = 0
 
-    init(slots: UnsafeBufferPointer<EventPlan.Slot>, topics: UnsafeBufferPointer<Hash32>, data: UnsafeRawBufferPointer, headSize: Int) {
-        self.slots = slots
+    init(plan: EventPlan, topics: [Hash32], data: UnsafeRawBufferPointer) {
+        self.slots = plan.slots
         self.topics = topics
         self.data = data
-        self.headSize = headSize
+        self.headSize = plan.headSize
     }
 
     /// Whether every slot was read (the typed event and the ABI agree on the parameter count).

@@ -21,11 +21,19 @@ import Kalypso
 /// intermediate values, no strings). A log the plan rejects is decoded again with `ABIEvent.decode` for the message.
 public struct KalypsoLogDecoder: Sendable {
     /// One (contract, topic0) entry.
-    struct Entry: Sendable {
+    final class Entry: Sendable {
         let contract: KalypsoContract
         let event: ABIEvent
+        /// The prepared plan and the typed-event constructor of the fast path (nil: general path only).
         let plan: EventPlan?
-        let slots: [EventPlan.Slot]
+        let construct: EventConstructor?
+
+        init(contract: KalypsoContract, event: ABIEvent) {
+            self.contract = contract
+            self.event = event
+            self.plan = EventPlan(event)
+            self.construct = EventConstructors.constructor(for: event.topic0)
+        }
     }
 
     /// The deployment whose addresses are watched.
@@ -49,8 +57,7 @@ public struct KalypsoLogDecoder: Sendable {
         for contract in KalypsoContract.allCases {
             var entries: [Entry] = []
             for event in abis.abi(of: contract).events {
-                let plan = EventPlan(event)
-                let entry = Entry(contract: contract, event: event, plan: plan, slots: plan?.slots ?? [])
+                let entry = Entry(contract: contract, event: event)
                 try Self.selfTest(entry)
                 entries.append(entry)
             }
@@ -76,7 +83,7 @@ public struct KalypsoLogDecoder: Sendable {
         guard let topic0 = log.topics.first else {
             return .unknown(UnknownLog(position: position, address: log.address, topics: [], data: log.data, otherGeneration: nil))
         }
-        guard let entry = lookup(topic0, in: contract) else {
+        guard let entry = self.entry(topic0, in: contract) else {
             let other = KalypsoTopics.otherGeneration(topic0).map { "\($0.generation.rawValue) \($0.name)" }
             return .unknown(UnknownLog(position: position, address: log.address, topics: log.topics, data: log.data, otherGeneration: other))
         }
@@ -84,9 +91,13 @@ public struct KalypsoLogDecoder: Sendable {
             return .quarantined(QuarantinedLog(position: position, address: log.address, topics: log.topics, data: log.data, eventName: entry.event.name,
                                                error: "the node marks this log removed (removed: true): its block was reorged away; it is not applied. Re-check the range's block hashes and sync it again"))
         }
-        if let plan = entry.plan, log.topics.count == plan.topicCount,
-           let event = Self.decodeFast(topic0: topic0, topics: log.topics, data: log.data, plan: plan) {
-            return .event(KalypsoLog(position: position, emitter: contract, event: event))
+        if let plan = entry.plan, let construct = entry.construct, log.topics.count == plan.topicCount {
+            let fast: DecodedLog? = log.data.withUnsafeBytes { raw in
+                var reader = PlanFieldReader(plan: plan, topics: log.topics, data: raw)
+                guard let event = try? construct(&reader), reader.isComplete else { return nil }
+                return .event(KalypsoLog(position: position, emitter: contract, event: event))
+            }
+            if let fast { return fast }
         }
         switch Self.decodeGeneral(entry, topics: log.topics, data: log.data) {
         case .success(let event):
@@ -98,7 +109,7 @@ public struct KalypsoLogDecoder: Sendable {
     }
 
     /// The entry of `topic0` in `contract`'s table (binary search on the first word, then a full compare).
-    private func lookup(_ topic0: Hash32, in contract: KalypsoContract) -> Entry? {
+    func entry(_ topic0: Hash32, in contract: KalypsoContract) -> Entry? {
         let c = Self.index(of: contract)
         let table = keys[c]
         var low = 0, high = table.count
@@ -123,21 +134,18 @@ public struct KalypsoLogDecoder: Sendable {
         }
     }
 
-    /// The fast path; nil when the plan rejects the log (the general path then produces the message).
-    private static func decodeFast(topic0: Hash32, topics: [Hash32], data: [UInt8], plan: EventPlan) -> KalypsoEvent? {
-        plan.slots.withUnsafeBufferPointer { slots in
-            topics.withUnsafeBufferPointer { topicBuffer in
-                data.withUnsafeBytes { raw in
-                    var reader = PlanFieldReader(slots: slots, topics: topicBuffer, data: raw, headSize: plan.headSize)
-                    guard let event = try? KalypsoEvent.decode(topic0: topic0, fields: &reader), reader.isComplete else { return nil }
-                    return event
-                }
-            }
+    /// The fast path alone (tests and the self-test); nil when the plan rejects the log.
+    static func decodeFast(_ entry: Entry, topics: [Hash32], data: [UInt8]) -> KalypsoEvent? {
+        guard let plan = entry.plan, let construct = entry.construct, topics.count == plan.topicCount else { return nil }
+        return data.withUnsafeBytes { raw in
+            var reader = PlanFieldReader(plan: plan, topics: topics, data: raw)
+            guard let event = try? construct(&reader), reader.isComplete else { return nil }
+            return event
         }
     }
 
     /// The general path: `ABIEvent.decode` (strict, with messages), then the typed event.
-    private static func decodeGeneral(_ entry: Entry, topics: [Hash32], data: [UInt8]) -> Result<KalypsoEvent, DecodeFailure> {
+    static func decodeGeneral(_ entry: Entry, topics: [Hash32], data: [UInt8]) -> Result<KalypsoEvent, DecodeFailure> {
         do {
             let decoded = try entry.event.decode(topics: topics, data: data)
             var reader = DecodedValueReader(decoded)
@@ -179,9 +187,9 @@ public struct KalypsoLogDecoder: Sendable {
         guard typed.entry.topic0 == event.topic0 else {
             throw DecoderSetupError(.abiMismatch, "\(file): topic0 \(event.topic0) of \(event.signature) decodes to KalypsoEvent \(typed.name) (\(typed.entry.signature))")
         }
-        if let plan = entry.plan {
-            guard let fast = decodeFast(topic0: event.topic0, topics: sample.topics, data: sample.data, plan: plan), fast == typed else {
-                throw DecoderSetupError(.abiMismatch, "\(file): the prepared plan of \(event.signature) does not decode its own sample log like ABIEvent.decode")
+        if entry.plan != nil {
+            guard entry.construct != nil, let fast = decodeFast(entry, topics: sample.topics, data: sample.data), fast == typed else {
+                throw DecoderSetupError(.abiMismatch, "\(file): the prepared plan and constructor of \(event.signature) do not decode its own sample log like ABIEvent.decode and KalypsoEvent.decode")
             }
         }
     }

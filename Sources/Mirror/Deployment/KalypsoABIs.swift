@@ -62,6 +62,15 @@ public struct KalypsoABIs: Sendable {
         return f
     }
 
+    /// Which parameters of a declaration such as `Name(address indexed a, uint256 b)` are indexed (enum type names
+    /// like `SecretType` are allowed: only the `indexed` keyword is read).
+    static func indexedFlags(_ declaration: String) -> [Bool] {
+        guard let open = declaration.firstIndex(of: "("), let close = declaration.lastIndex(of: ")"), open < close else { return [] }
+        let body = declaration[declaration.index(after: open)..<close]
+        guard body.contains(where: { $0 != " " }) else { return [] }
+        return body.split(separator: ",", omittingEmptySubsequences: false).map { $0.split(separator: " ").contains("indexed") }
+    }
+
     static func fileName(_ contract: KalypsoContract) -> String {
         switch contract {
         case .generatorRegistry: "GeneratorRegistry.json"
@@ -88,14 +97,11 @@ public struct KalypsoABIs: Sendable {
             guard entry.signature == event.signature else {
                 throw DecoderSetupError(.abiMismatch, "\(file): event \(event.signature) has topic0 \(event.topic0) but KalypsoTopics gives that topic0 to \(entry.signature)")
             }
-            let reference: ABIEvent
-            do { reference = try ABIEvent(declaration: entry.declaration) } catch {
-                throw DecoderSetupError(.abiMismatch, "KalypsoTopics declaration \"\(entry.declaration)\" does not parse: \(error)")
-            }
-            let ours = event.inputs.map { "\($0.type)\($0.indexed ? " indexed" : "")" }
-            let theirs = reference.inputs.map { "\($0.type)\($0.indexed ? " indexed" : "")" }
+            let ours = event.inputs.map(\.indexed)
+            let theirs = indexedFlags(entry.declaration)
             guard ours == theirs else {
-                throw DecoderSetupError(.abiMismatch, "\(file): event \(event.signature) declares (\(ours.joined(separator: ", "))) but KalypsoTopics declares \(entry.declaration): the indexed parameters differ, so topics and data would be read from the wrong places")
+                let layout = zip(event.inputs, ours).map { "\($0.type)\($1 ? " indexed" : "")" }.joined(separator: ", ")
+                throw DecoderSetupError(.abiMismatch, "\(file): event \(event.signature) declares (\(layout)) but KalypsoTopics declares \(entry.declaration): the indexed parameters differ, so topics and data would be read from the wrong places")
             }
         }
         for entry in KalypsoTopics.g1 where entry.contract == contract {
