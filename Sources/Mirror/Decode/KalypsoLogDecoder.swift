@@ -108,6 +108,20 @@ public struct KalypsoLogDecoder: Sendable {
         }
     }
 
+    /// Decodes a range's logs and splits the outcomes by kind, each list in input order.
+    public func decode(_ logs: [Log]) -> DecodedRange {
+        var range = DecodedRange()
+        range.events.reserveCapacity(logs.count)
+        for log in logs {
+            switch decode(log) {
+            case .event(let e): range.events.append(e)
+            case .unknown(let u): range.unknown.append(u)
+            case .quarantined(let q): range.quarantined.append(q)
+            }
+        }
+        return range
+    }
+
     /// The entry of `topic0` in `contract`'s table (binary search on the first word, then a full compare).
     func entry(_ topic0: Hash32, in contract: KalypsoContract) -> Entry? {
         let c = Self.index(of: contract)
@@ -208,6 +222,19 @@ public struct KalypsoLogDecoder: Sendable {
         case .tuple(let members): return .tuple(members.map(zeroValue))
         }
     }
+}
+
+/// A range's decoded logs, split by outcome (each list in input order).
+public struct DecodedRange: Sendable, Hashable {
+    /// Typed events (enrichment `.pending`): give them to `Enricher.enrich`.
+    public var events: [KalypsoLog] = []
+    /// Unknown topic0s: store and count them (`RangeCommit.unknown`); alert on `otherGeneration`.
+    public var unknown: [UnknownLog] = []
+    /// Logs that failed to decode: store them with the error (`RangeCommit.quarantined`).
+    public var quarantined: [QuarantinedLog] = []
+
+    /// An empty range.
+    public init() {}
 }
 
 /// Why a log was quarantined (the ABI decoder's or the typed event's message).

@@ -174,6 +174,19 @@ import Testing
         #expect(quarantine(removed)?.error.contains("removed: true") == true)
     }
 
+    @Test func aRangeIsSplitByOutcomeInInputOrder() throws {
+        var unknown = try Self.log(.generatorRegistry, "AddedStake(address,uint256)", [.address(Self.g), .uint(.one)])
+        unknown.topics[0] = KalypsoTopics.otherGenerations[1].topic0
+        var broken = try Self.log(.generatorRegistry, "AddedStake(address,uint256)", [.address(Self.g), .uint(UInt256(2))])
+        broken.data.removeLast()
+        let logs = try [Self.log(.generatorRegistry, "AddedStake(address,uint256)", [.address(Self.g), .uint(UInt256(3))]), unknown, broken,
+                        Self.log(.proofMarketplace, "AskCancelled(uint256)", [.uint(UInt256(4))])]
+        let range = Self.decoder.decode(logs)
+        #expect(range.events.map(\.event) == [.addedStake(.init(generator: Self.g, amount: UInt256(3))), .askCancelled(.init(askId: UInt256(4)))])
+        #expect(range.unknown.count == 1 && range.unknown[0].otherGeneration != nil)
+        #expect(range.quarantined.count == 1 && range.quarantined[0].eventName == "AddedStake")
+    }
+
     @Test func trailingBytesAreAcceptedAsByTheABIDecoder() throws {
         var log = try Self.log(.generatorRegistry, "AddedStake(address,uint256)", [.address(Self.g), .uint(.one)])
         log.data += [0xff, 0xff]
