@@ -40,8 +40,9 @@ public struct PinnedCallError: Error, Sendable, Hashable, CustomStringConvertibl
         /// The node refused the call for good (a non-retryable JSON-RPC error: missing trie node on a pruned node,
         /// EIP-1898 not supported, invalid argument): the value is unavailable from this node.
         case rejected
-        /// The failure may pass on a retry (rate limit, "header not found" while the node catches up or after a
-        /// reorg, internal error) even though the client's own retries gave up: the enricher throws
+        /// The failure may pass on a retry (rate limit, internal error, "header not found" while the node catches
+        /// up, or a block hash that is no longer canonical after a reorg) even though the client's own retries gave
+        /// up: the enricher throws
         /// (`EnrichmentError.transientRead`) so the sync layer retries the whole range.
         case transient
     }
@@ -66,7 +67,7 @@ public struct PinnedCallError: Error, Sendable, Hashable, CustomStringConvertibl
             let lowered = (error.rpcMessage ?? error.message).lowercased()
             if error.revertData != nil || error.rpcCode == 3 || lowered.contains("revert") {
                 self.init(kind: .reverted, revertData: error.revertData, message: text)
-            } else if error.isRetryable {
+            } else if error.isRetryable || Self.blockGone.contains(where: { lowered.contains($0) }) {
                 self.init(kind: .transient, message: text)
             } else {
                 self.init(kind: .rejected, message: text)
@@ -75,6 +76,10 @@ public struct PinnedCallError: Error, Sendable, Hashable, CustomStringConvertibl
             self.init(kind: .transient, message: text)
         }
     }
+
+    /// Messages that say the pinned block is not (or no longer) canonical or known: a reorg or a lagging node,
+    /// never a property of the call, so the range is retried rather than the value marked unavailable.
+    static let blockGone = ["not currently canonical", "not canonical", "header not found", "block not found", "unknown block"]
 
     public var description: String { "\(kind.rawValue): \(message)" }
 }

@@ -64,11 +64,13 @@ import Testing
         let reverted = Pinned.call(.proofMarketplace, "listOfAsk(uint256)", [.uint(UInt256(99))], block: 700)
         let rejected = Pinned.call(.proofMarketplace, "marketData(uint256)", [.uint(UInt256(99))], block: 700)
         let transient = Pinned.call(.entityKeyRegistry, "pub_key(address,uint256)", [.address(.zero), .uint(.zero)], block: 701)
+        let reorged = Pinned.call(.entityKeyRegistry, "pub_key(address,uint256)", [.address(.zero), .uint(.one)], block: 701)
         let calls: [String: String] = [
             Hex.encode(ok.data): #""result":"0x\#(String(repeating: "00", count: 31))2a""#,
             Hex.encode(reverted.data): #""error":{"code":3,"message":"execution reverted","data":"0x4e487b710000000000000000000000000000000000000000000000000000000000000032"}"#,
             Hex.encode(rejected.data): #""error":{"code":-32000,"message":"missing trie node 0xabc (path )"}"#,
             Hex.encode(transient.data): #""error":{"code":-32603,"message":"internal error"}"#,
+            Hex.encode(reorged.data): #""error":{"code":-32000,"message":"hash 0x1234 is not currently canonical"}"#,
         ]
         let server = try Self.server(chain, calls: calls)
         defer { server.stop() }
@@ -78,16 +80,18 @@ import Testing
         #expect(blocks[700] == chain.block(700) && blocks[701] == chain.block(701))
         #expect(server.requests.count == 1 && server.requests[0].isBatch && server.requests[0].calls.allSatisfy { $0.params.hasSuffix("true]") })
 
-        let results = try await reader.call([ok, reverted, rejected, transient])
+        let results = try await reader.call([ok, reverted, rejected, transient, reorged])
         #expect(try results[0].get() == Array(repeating: 0, count: 31) + [42])
-        guard case .failure(let r) = results[1], case .failure(let j) = results[2], case .failure(let t) = results[3] else {
-            Issue.record("expected three failures: \(results)"); return
+        guard case .failure(let r) = results[1], case .failure(let j) = results[2], case .failure(let t) = results[3],
+              case .failure(let gone) = results[4] else {
+            Issue.record("expected four failures: \(results)"); return
         }
+        #expect(gone.kind == .transient, "a block hash that is no longer canonical is a reorg: retry the range")
         #expect(r.kind == .reverted && r.revertData?.prefix(4) == [0x4e, 0x48, 0x7b, 0x71])
         #expect(j.kind == .rejected && j.message.contains("missing trie node"))
         #expect(t.kind == .transient && t.message.contains("internal error"))
         let callRequests = server.requests.filter { $0.rpcMethod == "eth_call" }
-        #expect(callRequests.first?.calls.count == 4, "the four calls went in one batch")
+        #expect(callRequests.first?.calls.count == 5, "the calls went in one batch")
         #expect(callRequests.dropFirst().allSatisfy { $0.calls.count == 1 }, "only the transient call was sent again")
 
         await #expect { try await reader.blocksWithTransactions([702]) } throws: { ($0 as? EnrichmentError)?.code == .missingBlock }
