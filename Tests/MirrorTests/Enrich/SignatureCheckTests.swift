@@ -73,6 +73,21 @@ import Testing
         #expect(result.signatureChecks.count == 1)
     }
 
+    @Test func aLargeRangeIsRecoveredOnAllCoresInLogOrder() async throws {
+        var chain = TestChain()
+        let keys = (1...5).map { TestKeys.numbered(UInt8(20 + $0)) }
+        for i in 0..<150 {
+            let key = keys[i % keys.count]
+            chain.transact(block: 800 + UInt64(i / 10), from: key, to: d.generatorRegistry, input: [0xad, 0xc9, 0x77, 0x2e], emits: [
+                Emit(.generatorRegistry, "AddedStake(address,uint256)", [.address(Self.generator.address), .uint(UInt256(UInt64(i)))]),
+            ])
+        }
+        let result = try await Enricher(deployment: d, logger: .disabled).enrich(chain.decoded(), reader: FakeChainReader(chain))
+        #expect(result.signatureChecks.count == 150 && result.counts.sendersRecovered == 150)
+        #expect(result.signatureChecks.map(\.position) == result.logs.map(\.position))
+        #expect(result.signatureChecks.enumerated().allSatisfy { $0.element.matches && $0.element.recovered == keys[$0.offset % keys.count].address })
+    }
+
     // MARK: §11.4 vectors
 
     static let specAddress = TestDeployment.address("0xb8219F73de68a4E03BD56a2976975572898aeCa1")
