@@ -79,7 +79,8 @@ clean:
 # stale (a unit test checks the same). Add Migrations/ and ABI/ here with one line each.
 # A trailing :public makes the enum public (for a support module shared by several targets).
 EMBED_RESOURCES := \
-	Tests/DatabaseTestSupport/Fixtures/Embedded:Tests/DatabaseTestSupport/EmbeddedFixtures.swift:EmbeddedFixtures:public
+	Tests/DatabaseTestSupport/Fixtures/Embedded:Tests/DatabaseTestSupport/EmbeddedFixtures.swift:EmbeddedFixtures:public \
+	ABI:Sources/Mirror/Deployment/EmbeddedABIs.swift:EmbeddedABIs
 
 .PHONY: embed check-embedded
 embed:
@@ -143,3 +144,14 @@ bench-out/%: Benchmarks/%.c
 # or FUZZ_RUNS executions; output in fuzz-out/ (git-ignored).
 fuzz: apt-deps
 	Fuzz/run.sh
+# ---- Matching engine (issue 6) -----------------------------------------------------------------
+# test-matching: unit and property tests (engine = brute-force oracle on random states).
+# bench-matching: one round of 10k asks × 10k generators × 100 markets vs the oracle (also part of `make bench`).
+.PHONY: test-matching bench-matching
+test-matching:
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS) --filter MatchingTests
+
+bench-matching: apt-deps
+	swift build -c release --product kalypso-bench $(SWIFT_FLAGS)
+	.build/release/kalypso-bench $(BENCH_ARGS) matching

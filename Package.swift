@@ -37,6 +37,8 @@ let package = Package(
         .executableTarget(name: "http-bench-server", dependencies: ["HTTPServer", "Telemetry"], path: "Sources/HTTPBenchServer"),
         // MARK: Kalypso G1: typed events, state model, pure reducer, derived values, eligibility. No I/O.
         .target(name: "Kalypso", dependencies: ["EthereumKit"]),
+        // MARK: Matching engine (issue 6): the contract's assignTask rules, deterministic policy, signed batches. No I/O.
+        .target(name: "Matching", dependencies: ["Kalypso", "EthereumKit", "Telemetry"]),
         // MARK: JSON-RPC client over libcurl: transport, retries, failover, typed eth_ calls, fast JSON scanner.
         .target(name: "JSONRPC", dependencies: ["EthereumKit", "Telemetry", "CCurl"]),
         // MARK: A scriptable HTTP/1.1 server and fault-injecting proxy for tests (not linked into the executable).
@@ -46,13 +48,13 @@ let package = Package(
         .target(name: "Mirror", dependencies: ["EthereumKit", "Kalypso", "JSONRPC", "Database", "Telemetry"]),
 
         // MARK: Generator operator (issue 5): preflight, EIP-1559 transactions, reverts, attestations, amounts, keys.
-        .target(name: "Operator", dependencies: ["EthereumKit", "JSONRPC", "Telemetry", "Kalypso"]),
+        .target(name: "Operator", dependencies: ["EthereumKit", "JSONRPC", "Telemetry", "Kalypso", "Mirror"]),
 
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
-        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1"]),
+        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
@@ -66,9 +68,13 @@ let package = Package(
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
         // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),
+        // MirrorTests: unit tests of decoding, enrichment, store and sync (no node; RPCChainReader tests use an
+        // in-process FaultInjection server on 127.0.0.1, port 0).
+        .testTarget(name: "MirrorTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "FaultInjection", "Telemetry"]),
         // Operator: unit tests (no node); integration tests start a devnode subprocess (port 0) and run the CLI binary.
         .testTarget(name: "OperatorTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC"]),
         .testTarget(name: "OperatorIntegrationTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC", "Telemetry"]),

@@ -4,5 +4,7 @@ enum BenchmarkRegistry {
         KeccakBenchmark.entry,
         EcrecoverBenchmark.entry,
         ABIDecodeBenchmark.entry,
+        MatchingRoundBenchmark.entry,
+        LogDecoderBenchmark.entry,
     ] + PrimitivesBenchmark.entries
 }
