@@ -9,12 +9,12 @@ public struct KalypsoChainReader: Sendable {
     /// The node.
     public let client: JSONRPCClient
     /// The contract ABIs.
-    public let abis: KalypsoABIs
+    public let abis: OperatorABIs
     /// The deployment read.
     public let deployment: OperatorDeployment
 
     /// Creates a reader for a resolved deployment.
-    public init(client: JSONRPCClient, abis: KalypsoABIs, deployment: OperatorDeployment) {
+    public init(client: JSONRPCClient, abis: OperatorABIs, deployment: OperatorDeployment) {
         self.client = client
         self.abis = abis
         self.deployment = deployment
@@ -22,7 +22,7 @@ public struct KalypsoChainReader: Sendable {
 
     /// Resolves the other contracts from the GeneratorRegistry address: `proofMarketplace()`, `ENTITY_KEY_REGISTRY()`,
     /// `STAKING_TOKEN()` and the marketplace's `PAYMENT_TOKEN()`. Fails clearly if `registry` has no code.
-    public static func resolve(registry: Address, client: JSONRPCClient, abis: KalypsoABIs) async throws(OperatorError) -> OperatorDeployment {
+    public static func resolve(registry: Address, client: JSONRPCClient, abis: OperatorABIs) async throws(OperatorError) -> OperatorDeployment {
         let code: [UInt8]
         do throws(JSONRPCError) { code = try await client.getCode(registry) } catch { throw rpcFailure("eth_getCode(\(registry.checksummed))", error) }
         guard !code.isEmpty else {

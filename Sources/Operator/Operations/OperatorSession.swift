@@ -11,7 +11,7 @@ public struct OperatorSession: Sendable {
     /// The node's chain id (checked against the configuration at connect time).
     public let chainId: UInt64
     /// The ABIs.
-    public let abis: KalypsoABIs
+    public let abis: OperatorABIs
     /// The contracts.
     public let deployment: OperatorDeployment
     /// Typed getters.
@@ -51,7 +51,7 @@ public struct OperatorSession: Sendable {
         if let expectedChainId, expectedChainId != chainId {
             throw OperatorError(.chainMismatch, "the node reports chain id \(chainId) but the configuration expects \(expectedChainId); check --rpc / --network / --chain-id")
         }
-        let abis = try KalypsoABIs.embedded()
+        let abis = try OperatorABIs.embedded()
         let deployment = try await KalypsoChainReader.resolve(registry: registry, client: client, abis: abis)
         let reader = KalypsoChainReader(client: client, abis: abis, deployment: deployment)
         let staking = try await reader.token(deployment.stakingToken)

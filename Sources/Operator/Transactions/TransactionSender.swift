@@ -44,13 +44,13 @@ public struct TransactionSender: Sendable {
     /// The chain id the node reported (and the configuration agreed with): signed into every transaction.
     public let chainId: UInt64
     /// ABIs for revert and event decoding.
-    public let abis: KalypsoABIs
+    public let abis: OperatorABIs
     /// The deployment, for naming and decoding logs.
     public let deployment: OperatorDeployment
     let logger: Logger
 
     /// Creates a sender.
-    public init(client: JSONRPCClient, chainId: UInt64, abis: KalypsoABIs, deployment: OperatorDeployment, logger: Logger) {
+    public init(client: JSONRPCClient, chainId: UInt64, abis: OperatorABIs, deployment: OperatorDeployment, logger: Logger) {
         self.client = client
         self.chainId = chainId
         self.abis = abis

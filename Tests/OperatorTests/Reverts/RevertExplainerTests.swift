@@ -3,7 +3,7 @@ import Operator
 import Testing
 
 @Suite struct RevertExplainerTests {
-    static func abis() throws -> KalypsoABIs { try KalypsoABIs.embedded() }
+    static func abis() throws -> OperatorABIs { try OperatorABIs.embedded() }
 
     /// selector ‖ args as the contract would revert.
     static func revert(_ signature: String, _ args: [ABIValue] = []) throws -> [UInt8] {

@@ -3,7 +3,7 @@ import Foundation
 import Operator
 import Testing
 
-@Suite struct KalypsoABIsTests {
+@Suite struct OperatorABIsTests {
     static let projectRoot: URL = {
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
@@ -12,19 +12,14 @@ import Testing
         return url
     }()
 
-    /// The embedded copy is what `ABI/` holds now (else run `make embed`).
-    @Test func embeddedABIsAreFresh() throws {
-        var files: [String: String] = [:]
-        for name in ["GeneratorRegistry.json", "ProofMarketplace.json", "EntityKeyRegistry.json", "ERC20.json"] {
-            let url = Self.projectRoot.appendingPathComponent("ABI").appendingPathComponent(name)
-            files[name] = try String(contentsOf: url, encoding: .utf8)
-        }
-        let fromDisk = try KalypsoABIs(files: files)
-        let embedded = try KalypsoABIs.embedded()
-        #expect(fromDisk.generatorRegistry.functions == embedded.generatorRegistry.functions, "ABI/GeneratorRegistry.json changed: run `make embed`")
-        #expect(fromDisk.proofMarketplace.functions == embedded.proofMarketplace.functions, "ABI/ProofMarketplace.json changed: run `make embed`")
-        #expect(fromDisk.entityKeyRegistry.functions == embedded.entityKeyRegistry.functions, "ABI/EntityKeyRegistry.json changed: run `make embed`")
-        #expect(fromDisk.errors.errors == embedded.errors.errors, "the ABI errors changed: run `make embed`")
+    /// The ERC-20 text in the binary declares exactly what `ABI/ERC20.json` does.
+    @Test func erc20MatchesTheABIFile() throws {
+        let file = try ContractABI(json: try Data(contentsOf: Self.projectRoot.appendingPathComponent("ABI/ERC20.json")))
+        let ours = try OperatorABIs.embedded().erc20
+        #expect(ours.functions == file.functions)
+        #expect(ours.events.map(\.signature) == file.events.map(\.signature))
+        #expect(ours.events.map { $0.inputs.map(\.indexed) } == file.events.map { $0.inputs.map(\.indexed) })
+        #expect(ours.errors == file.errors)
     }
 
     /// Every operation calls the spec's function (§3.6 selectors).
@@ -36,12 +31,12 @@ import Testing
         ("deregister", "0x84ac33ec"),
     ])
     func registryFunctions(name: String, selector: String) throws {
-        let abis = try KalypsoABIs.embedded()
+        let abis = try OperatorABIs.embedded()
         #expect(try abis.function(abis.generatorRegistry, name).selector.description == selector)
     }
 
     @Test func operationsEncodeTheirArguments() throws {
-        let abis = try KalypsoABIs.embedded()
+        let abis = try OperatorABIs.embedded()
         let me = Address(hi: 0, mid: 0, lo: 0xAA)
         let ops: [GeneratorOperation] = [
             .register(rewardAddress: me, declaredCompute: UInt256(8), initialStake: UInt256(5), generatorData: [1, 2]),
@@ -62,10 +57,12 @@ import Testing
         #expect(join.arguments(sender: me)[4] == .bool(false))
     }
 
-    @Test func missingOrBrokenFilesAreNamed() {
-        #expect { try KalypsoABIs(files: [:]) } throws: { ($0 as? OperatorError)?.message.contains("GeneratorRegistry.json is missing") == true }
-        #expect {
-            try KalypsoABIs(files: ["GeneratorRegistry.json": "{", "ProofMarketplace.json": "[]", "EntityKeyRegistry.json": "[]", "ERC20.json": "[]"])
-        } throws: { ($0 as? OperatorError)?.message.contains("ABI/GeneratorRegistry.json does not parse") == true }
+    @Test func errorsOfAllFourDecode() throws {
+        let abis = try OperatorABIs.embedded()
+        for name in ["GeneratorAlreadyExists", "InactiveMarket", "EnclaveKeyNotVerified", "ERC20InsufficientAllowance"] {
+            #expect(!abis.errors.errors(named: name).isEmpty, "\(name)")
+        }
+        #expect(Set(abis.errors.errors.map(\.signature)).count == abis.errors.errors.count)
+        #expect { try abis.function(abis.proofMarketplace, "createAsk") } throws: { ($0 as? OperatorError)?.message.contains("2 functions called createAsk") == true }
     }
 }
