@@ -155,3 +155,10 @@ test-matching:
 bench-matching: apt-deps
 	swift build -c release --product kalypso-bench $(SWIFT_FLAGS)
 	.build/release/kalypso-bench $(BENCH_ARGS) matching
+# ---- generator operator (issue 5) -------------------------------------------------------------
+# OperatorTests: unit tests (no node). OperatorIntegrationTests: one devnode subprocess (port 0, needs the venv)
+# and the kalypso-mirror binary; KeysCommandTests: the keys commands through the binary.
+.PHONY: test-operator
+test-operator: venv
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS) --filter 'OperatorTests|OperatorIntegrationTests|KeysCommandTests'

@@ -167,6 +167,7 @@ enum TransactionCLIOptions {
                                  terminal, refused otherwise)
       --dry-run                  check, simulate and sign, print the call and the raw transaction(s); send nothing
       --json                     one JSON document on stdout
+      --verbose                  log each send and the RPC client's retries on stderr (never a secret)
     """
 
     static func parse(_ a: inout Arguments) throws -> TransactionOptions {

@@ -128,6 +128,8 @@ public struct TransactionSender: Sendable {
             hash = try await client.sendRawTransaction(prepared.signed.rawBytes)
         } catch {
             let text = error.rpcMessage ?? error.message
+            // A retried send of a transaction the node already took: it is in the pool (or mined), so follow it.
+            if text.lowercased().contains("already known") { return prepared.hash }
             var fix = ""
             let lower = text.lowercased()
             if lower.contains("nonce") { fix = "; another transaction from this account may be pending: wait for it, then retry" }
@@ -182,6 +184,9 @@ public struct TransactionSender: Sendable {
             }
             if clock.now >= deadline {
                 throw OperatorError(.timeout, "transaction \(hash) has no receipt with \(options.confirmations) confirmation(s) after \(options.timeout); it may still be mined: check it later, and do not resend before it is dropped (same nonce \(prepared.nonce))", transactionHash: hash)
+            }
+            guard !Task.isCancelled else {
+                throw OperatorError(.timeout, "stopped waiting for transaction \(hash) (cancelled); it may still be mined", transactionHash: hash)
             }
             try? await Task.sleep(for: interval)
             interval = min(interval * 2, options.maxPollInterval)
