@@ -44,13 +44,22 @@ public struct KeyDirectory: Sendable {
     /// The directory.
     public let path: String
 
-    /// A key directory at `path` (`~` is expanded).
+    /// A key directory at `path` (a leading `~` is the home directory, `$HOME` first).
     public init(path: String) {
-        self.path = NSString(string: path).expandingTildeInPath
+        if path == "~" || path.hasPrefix("~/") {
+            self.path = Self.home + path.dropFirst()
+        } else {
+            self.path = path
+        }
     }
 
-    /// `~/.kalypso-mirror/keys`.
-    public static var defaultPath: String { NSString(string: "~/.kalypso-mirror/keys").expandingTildeInPath }
+    /// `$HOME/.kalypso-mirror/keys`.
+    public static var defaultPath: String { home + "/.kalypso-mirror/keys" }
+
+    private static var home: String {
+        if let h = ProcessInfo.processInfo.environment["HOME"], !h.isEmpty { return h }
+        return NSHomeDirectory()
+    }
 
     /// Creates the directory (and parents) with mode 0700 if missing. Returns a warning when an existing directory
     /// is readable by others.

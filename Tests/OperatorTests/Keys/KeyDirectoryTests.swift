@@ -56,3 +56,12 @@ import Glibc
         #expect(try dir.list().isEmpty)
     }
 }
+
+extension KeyDirectoryTests {
+    @Test func tildeAndTheDefaultFollowHOME() {
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        #expect(KeyDirectory(path: "~/k").path == home + "/k")
+        #expect(KeyDirectory.defaultPath == home + "/.kalypso-mirror/keys")
+        #expect(KeyDirectory(path: "/abs/~x").path == "/abs/~x")
+    }
+}
