@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${FUZZ_SECONDS:-60}
 # The targets declared with fuzzTarget("…") in Fuzz/Package.swift.
-targets=${FUZZ_TARGETS:-$(grep -o 'fuzzTarget("[A-Za-z0-9_]*")' Fuzz/Package.swift | sed 's/fuzzTarget("\(.*\)")/\1/' | tr '\n' ' ')}
+targets=${FUZZ_TARGETS:-$(grep -o 'fuzzTarget("[A-Za-z0-9_]*"' Fuzz/Package.swift | sed 's/fuzzTarget("\(.*\)"/\1/' | tr '\n' ' ')}
 
 # -use-ld=lld: ld.gold fails with an internal error on the sanitizer runtime.
 swift build --package-path Fuzz -c release --scratch-path .build/fuzz \
