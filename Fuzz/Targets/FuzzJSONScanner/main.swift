@@ -1,10 +1,14 @@
+import EthereumKit
 import FuzzSupport
 import JSONRPC
 
 // The JSON-RPC scanner and every typed decoder over it (`JSONScanner.fuzz`). Checks:
 // - a typed decoder (logs, block, header, transaction, receipt, envelope, batch) accepts only valid JSON;
 // - `JSONValue.parse` accepts exactly what an independent RFC 8259 validator (below) accepts;
-// - an accepted value prints (`encoded`) to JSON that parses back to the same value, and printing is stable.
+// - an accepted value prints (`encoded`) to JSON that parses back to the same value, and printing is stable;
+// - `Log.decodeArray` (the eth_getLogs path the mirror depends on) agrees with a reference decoder over the
+//   `JSONValue` tree: same logs when it accepts; and, for inputs without escapes (where the raw text the hex
+//   readers see is the string value), it accepts exactly what the reference accepts.
 
 /// RFC 8259 validation with the scanner's documented limits: nesting at most `JSONScanner.maxDepth`, strings
 /// valid UTF-8, `\u` escapes forming whole scalars (a high surrogate must be followed by a low one).
@@ -128,6 +132,85 @@ struct Reference {
     }
 }
 
+/// The digits of a `0x`/`0X`-prefixed string of hex digits, as nibbles; nil otherwise.
+func nibbles(_ v: JSONValue?) -> [UInt8]? {
+    guard let s = v?.stringValue else { return nil }
+    let u = Array(s.utf8)
+    guard u.count >= 2, u[0] == UInt8(ascii: "0"), u[1] | 0x20 == UInt8(ascii: "x") else { return nil }
+    var out: [UInt8] = []
+    for c in u.dropFirst(2) {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(c - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): out.append(c - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): out.append(c - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
+    }
+    return out
+}
+
+func dataBytes(_ v: JSONValue?, count: Int? = nil) -> [UInt8]? {
+    guard let n = nibbles(v), n.count % 2 == 0, count.map { n.count == 2 * $0 } ?? true else { return nil }
+    return stride(from: 0, to: n.count, by: 2).map { n[$0] << 4 | n[$0 + 1] }
+}
+
+/// A quantity: at least one digit, leading zeros allowed, value below 2^64.
+func quantity(_ v: JSONValue?) -> UInt64? {
+    guard let n = nibbles(v), !n.isEmpty else { return nil }
+    var value: UInt64 = 0
+    for d in n {
+        guard value >> 60 == 0 else { return nil }
+        value = value << 4 | UInt64(d)
+    }
+    return value
+}
+
+/// eth_getLogs results as `Log.decode` documents them: an array of objects; unknown keys ignored; a known key at
+/// most once; address, topics, data, blockNumber, blockHash, transactionHash, transactionIndex and logIndex
+/// required and non-null; removed optional (a bool, default false); blockTimestamp optional (null or a quantity).
+func referenceLogs(_ value: JSONValue) -> [Log]? {
+    guard let array = value.arrayValue else { return nil }
+    var logs: [Log] = []
+    let known: Set<String> = ["address", "topics", "data", "blockNumber", "blockHash", "transactionHash", "transactionIndex",
+                              "logIndex", "removed", "blockTimestamp"]
+    for item in array {
+        guard let members = item.objectValue else { return nil }
+        var fields: [String: JSONValue] = [:]
+        for (key, v) in members where known.contains(key) {
+            guard fields[key] == nil else { return nil }
+            fields[key] = v
+        }
+        guard let address = dataBytes(fields["address"], count: 20).flatMap({ try? Address(bytes: $0) }),
+              let topicValues = fields["topics"]?.arrayValue,
+              let data = dataBytes(fields["data"]),
+              let blockNumber = quantity(fields["blockNumber"]),
+              let blockHash = dataBytes(fields["blockHash"], count: 32).flatMap({ try? Hash32(bytes: $0) }),
+              let transactionHash = dataBytes(fields["transactionHash"], count: 32).flatMap({ try? Hash32(bytes: $0) }),
+              let transactionIndex = quantity(fields["transactionIndex"]),
+              let logIndex = quantity(fields["logIndex"]) else { return nil }
+        var topics: [Hash32] = []
+        for t in topicValues {
+            guard let h = dataBytes(t, count: 32).flatMap({ try? Hash32(bytes: $0) }) else { return nil }
+            topics.append(h)
+        }
+        var removed = false
+        if let r = fields["removed"] {
+            guard let b = r.boolValue else { return nil }
+            removed = b
+        }
+        var timestamp: UInt64?
+        if let t = fields["blockTimestamp"], !t.isNull {
+            guard let q = quantity(t) else { return nil }
+            timestamp = q
+        }
+        var log = Log(address: address, topics: topics, data: data, blockNumber: blockNumber, blockHash: blockHash,
+                      transactionHash: transactionHash, transactionIndex: transactionIndex, logIndex: logIndex, removed: removed)
+        log.blockTimestamp = timestamp
+        logs.append(log)
+    }
+    return logs
+}
+
 Fuzz.run { raw in
     let bytes = Array(raw)
     let outcome = JSONScanner.fuzz(raw)
@@ -136,7 +219,14 @@ Fuzz.run { raw in
     var reference = Reference(bytes)
     let valid = reference.document()
     Fuzz.require(outcome.contains(.value) == valid, "JSONValue.parse \(valid ? "rejected" : "accepted") a document the RFC 8259 reference \(valid ? "accepts" : "rejects")")
+    let logs = try? Log.decodeArray(bytes)
     guard let value = try? JSONValue.parse(bytes) else { return }
+    let expected = referenceLogs(value)
+    if let logs {
+        Fuzz.require(expected == logs, "Log.decodeArray accepted logs the reference \(expected == nil ? "rejects" : "decodes differently")")
+    } else if !bytes.contains(UInt8(ascii: "\\")) {
+        Fuzz.require(expected == nil, "Log.decodeArray rejected logs the reference accepts")
+    }
     let printed = value.encoded
     let again = try? JSONValue.parse(printed)
     Fuzz.require(again == value, "JSONValue print → parse changed the value: \(String(decoding: printed, as: UTF8.self))")

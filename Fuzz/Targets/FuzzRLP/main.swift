@@ -51,4 +51,14 @@ Fuzz.run { raw in
     var expected = reference(bytes, &i, end: bytes.count, level: 0)
     if i != bytes.count { expected = nil }
     Fuzz.require(decoded == expected, "RLP.decode disagrees with the reference decoder: \(decoded == nil ? "rejected" : "accepted") \(Hex.encode(bytes))")
+    // The in-place reader the transaction decoder uses: a top-level list's item count and its items, read one by one.
+    if case .list(let items)? = decoded {
+        var reader = RLPReader(raw)
+        let inner = try? reader.readList()
+        Fuzz.require((try? inner?.remainingItemCount()) == items.count, "RLPReader.remainingItemCount disagrees with the decoded list")
+        if var inner {
+            for item in items { Fuzz.require((try? inner.readItem()) == item, "RLPReader.readItem disagrees with RLP.decode") }
+            Fuzz.require(inner.isAtEnd && (try? inner.finish()) != nil, "RLPReader: items left after the decoded list")
+        }
+    }
 }
