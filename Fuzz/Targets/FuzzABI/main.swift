@@ -10,8 +10,8 @@ import FuzzSupport
 // 4. The type-string parsers: an accepted type, signature or event declaration prints canonically and re-parses
 //    to itself.
 
-/// Reads bytes as ABI types with the prefix code `ABIDecoder.fuzz` documents; past the end, bytes are zero.
-struct TypeReader {
+/// Reads the bytes of a fuzz input in order; past the end, bytes are zero.
+struct ByteReader {
     let data: UnsafeRawBufferPointer
     var position = 0
 
@@ -20,25 +20,7 @@ struct TypeReader {
         return position < data.count ? data[position] : 0
     }
 
-    mutating func type(depth: Int) -> ABIType {
-        let b = next()
-        switch depth >= 4 ? b % 7 : b % 12 {
-        case 0: return .uint(Int(next() % 32 + 1) * 8)
-        case 1: return .int(Int(next() % 32 + 1) * 8)
-        case 2: return .address
-        case 3: return .bool
-        case 4: return .fixedBytes(Int(next() % 32) + 1)
-        case 5: return .bytes
-        case 6: return .string
-        case 7, 8: return .array(type(depth: depth + 1))
-        case 9: return .fixedArray(type(depth: depth + 1), Int(next() % 4) + 1)
-        default:
-            let n = Int(next() % 3) + 1
-            return .tuple((0..<n).map { _ in type(depth: depth + 1) })
-        }
-    }
-
-    /// The next 32 bytes (zero-filled past the end).
+    /// The next 32 bytes as a topic.
     mutating func word() -> Hash32 {
         func u64() -> UInt64 { (0..<8).reduce(0) { acc, _ in acc << 8 | UInt64(next()) } }
         return Hash32(w0: u64(), w1: u64(), w2: u64(), w3: u64())
@@ -46,17 +28,15 @@ struct TypeReader {
 }
 
 /// Flags byte: bits 0–3 mark parameters indexed, bit 4 makes the event anonymous, bits 5–6 are the parameter
-/// count − 1. Then the types, then one 32-byte topic per indexed parameter (topic0 is the event's own unless
-/// bit 7 is set, then it is read too), then the log data.
+/// count − 1. Then the types (the prefix code of `ABIDecoder.fuzzTypes`), then one 32-byte topic per indexed
+/// parameter (topic0 is the event's own unless bit 7 is set, then it is read too), then the log data.
 func checkEvent(_ raw: UnsafeRawBufferPointer) {
-    var reader = TypeReader(data: raw)
+    var reader = ByteReader(data: raw)
     let flags = reader.next()
     let anonymous = flags & 0x10 != 0
-    let count = Int(flags >> 5 & 3) + 1
-    var inputs: [ABIParameter] = []
-    for i in 0..<count {
-        inputs.append(ABIParameter(name: "p\(i)", type: reader.type(depth: 0), indexed: flags >> i & 1 != 0))
-    }
+    let (types, used) = ABIDecoder.fuzzTypes(UnsafeRawBufferPointer(rebasing: raw[min(1, raw.count)...]), count: Int(flags >> 5 & 3) + 1)
+    reader.position += used
+    let inputs = types.enumerated().map { i, type in ABIParameter(name: "p\(i)", type: type, indexed: flags >> i & 1 != 0) }
     guard let event = try? ABIEvent(name: "E", inputs: inputs, anonymous: anonymous) else { return }
     var topics: [Hash32] = []
     if !anonymous { topics.append(flags & 0x80 != 0 ? reader.word() : event.topic0) }

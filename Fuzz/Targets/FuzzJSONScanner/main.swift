@@ -150,7 +150,7 @@ func nibbles(_ v: JSONValue?) -> [UInt8]? {
 }
 
 func dataBytes(_ v: JSONValue?, count: Int? = nil) -> [UInt8]? {
-    guard let n = nibbles(v), n.count % 2 == 0, count.map { n.count == 2 * $0 } ?? true else { return nil }
+    guard let n = nibbles(v), n.count % 2 == 0, count.map({ n.count == 2 * $0 }) ?? true else { return nil }
     return stride(from: 0, to: n.count, by: 2).map { n[$0] << 4 | n[$0 + 1] }
 }
 
