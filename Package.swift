@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "kalypso-mirror", targets: ["KalypsoMirrorCLI"]),
         .executable(name: "kalypso-bench", targets: ["KalypsoBench"]),
         .library(name: "EthereumKit", targets: ["EthereumKit"]),
+        // For the libFuzzer package in Fuzz/ (FuzzJSONScanner).
+        .library(name: "JSONRPC", targets: ["JSONRPC"]),
     ],
     targets: [
         // MARK: C libraries from Debian, one system-library target each (shims in their headers).
