@@ -57,19 +57,13 @@ public final class FaultInjectionServer: Sendable {
         stopWrite = pipeFDs[1]
         Self.closeOnExec(stopRead)
         Self.closeOnExec(stopWrite)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ServerError("socket() failed: errno \(errno)") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0, listen(fd, 64) == 0 else { close(fd); throw ServerError("bind/listen on 127.0.0.1:0 failed: errno \(errno)") }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        port = UInt16(bigEndian: addr.sin_port)
+        let (fd, port) = try Loopback.bind(reuseAddress: true)
+        guard listen(fd, 64) == 0 else {
+            let e = errno
+            close(fd)
+            throw ServerError("listen on 127.0.0.1:\(port) failed: errno \(e)")
+        }
+        self.port = port
         listenFD = fd
         startThread { [self] in acceptLoop() }
     }
