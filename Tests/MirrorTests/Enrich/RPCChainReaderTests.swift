@@ -39,7 +39,7 @@ import Testing
     }
 
     static func client(_ server: FaultInjectionServer, transport: CurlTransport) throws -> JSONRPCClient {
-        let retry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), maxElapsed: .seconds(20), maxRetryAfter: .seconds(5))
+        let retry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), maxElapsed: .seconds(600), maxRetryAfter: .seconds(5))
         return try JSONRPCClient(configuration: JSONRPCClientConfiguration(endpoints: [RPCEndpoint(server.url)], retry: retry, jitterSeed: 1),
                                  logger: .disabled, transport: transport)
     }
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func blocksAndPinnedCallsGoInOneBatchEach() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let chain = Self.chain()
         let ok = Pinned.call(.generatorRegistry, "generatorRegistry(address)", [.address(TestKeys.numbered(1).address)], block: 700)
@@ -99,7 +99,7 @@ import Testing
 
     /// The whole pipeline over the client: decode, fetch blocks, pinned call, admin checks.
     @Test func theEnricherRunsOverTheClient() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let chain = Self.chain()
         let wallet = TestDeployment.address("0x7777777777777777777777777777777777777777")
