@@ -79,7 +79,8 @@ clean:
 # stale (a unit test checks the same). Add Migrations/ and ABI/ here with one line each.
 # A trailing :public makes the enum public (for a support module shared by several targets).
 EMBED_RESOURCES := \
-	Tests/DatabaseTestSupport/Fixtures/Embedded:Tests/DatabaseTestSupport/EmbeddedFixtures.swift:EmbeddedFixtures:public
+	Tests/DatabaseTestSupport/Fixtures/Embedded:Tests/DatabaseTestSupport/EmbeddedFixtures.swift:EmbeddedFixtures:public \
+	Migrations:Sources/Mirror/Store/EmbeddedMigrations.swift:EmbeddedMigrations
 
 .PHONY: embed check-embedded
 embed:

@@ -1,4 +1,5 @@
 import EthereumKit
+import JSONRPC
 import Kalypso
 
 /// A block the mirror has seen: the reorg window keeps the last `reorgWindow` of them.
@@ -51,14 +52,23 @@ public struct RangeCommit: Sendable {
     public var issues: [InconsistencyError]
     /// Per block, the entity changes (before and after images): written to the entity tables and the undo journal.
     public var changesByBlock: [BlockChanges]
+    /// The RPC logs behind `logs`, in the same order (`rawLogs[i]` is the log `logs[i]` was decoded from), so the
+    /// raw-event table keeps the emitter address, topics and data; empty when the caller does not keep them (the
+    /// raw columns are then NULL). A non-empty list of another length, or with another position, is refused.
+    public var rawLogs: [Log]
+    /// The G1 clock at `toBlock` (`block.number` as the EVM sees it: the L1 block number on Arbitrum), stored with
+    /// the cursor so readers derive ask states at it. Nil: readers use the cursor's block number (right on chains
+    /// whose EVM `block.number` is the block height, e.g. the devnode).
+    public var clock: UInt256?
 
     /// Creates a range commit.
     public init(fromBlock: UInt64, toBlock: UInt64, cursor: Checkpoint, blocks: [BlockRecord], logs: [KalypsoLog],
                 unknown: [UnknownLog], quarantined: [QuarantinedLog], signatureChecks: [SignatureCheck],
-                issues: [InconsistencyError], changesByBlock: [BlockChanges]) {
+                issues: [InconsistencyError], changesByBlock: [BlockChanges], rawLogs: [Log] = [], clock: UInt256? = nil) {
         self.fromBlock = fromBlock; self.toBlock = toBlock; self.cursor = cursor; self.blocks = blocks
         self.logs = logs; self.unknown = unknown; self.quarantined = quarantined
         self.signatureChecks = signatureChecks; self.issues = issues; self.changesByBlock = changesByBlock
+        self.rawLogs = rawLogs; self.clock = clock
     }
 }
 

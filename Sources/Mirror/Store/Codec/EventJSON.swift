@@ -1,0 +1,198 @@
+import EthereumKit
+import Kalypso
+
+/// The `events.fields` column: an event's decoded parameters (names as declared) and, under `"enrichment"`, the
+/// fields the sync added, as one JSON object. For inspection with SQL tools; the mirror never reads it back.
+///
+/// Numbers are decimal strings (uint256 does not fit a JSON number), addresses, hashes and bytes lowercase `0x` hex.
+/// Written straight into a byte buffer (no Foundation, no per-field `String`): it runs once per stored log.
+enum EventJSON {
+    /// The JSON object of `event`.
+    static func fields(of event: KalypsoEvent) -> String {
+        var w = JSONObjectWriter()
+        write(event, &w)
+        return w.finish()
+    }
+
+    // One line per event: the parameters in declaration order, then the enrichment payload if any.
+    private static func write(_ event: KalypsoEvent, _ w: inout JSONObjectWriter) {
+        switch event {
+        case .registeredGenerator(let e):
+            w.address("generator", e.generator); w.uint("initialCompute", e.initialCompute); w.uint("initialStake", e.initialStake)
+            if let p = e.registration.payload {
+                w.object("enrichment") { $0.address("rewardAddress", p.rewardAddress); $0.bytes("generatorData", p.generatorData) }
+            }
+        case .deregisteredGenerator(let e): w.address("generator", e.generator)
+        case .changedGeneratorRewardAddress(let e): w.address("generator", e.generator); w.address("newRewardAddress", e.newRewardAddress)
+        case .joinedMarketplace(let e):
+            w.address("generator", e.generator); w.uint("marketId", e.marketId); w.uint("computeAllocation", e.computeAllocation)
+            if let p = e.terms.payload {
+                w.object("enrichment") { $0.uint("proofGenerationCost", p.proofGenerationCost); $0.uint("proposedTime", p.proposedTime) }
+            }
+        case .requestExitMarketplace(let e): w.address("generator", e.generator); w.uint("marketId", e.marketId)
+        case .leftMarketplace(let e): w.address("generator", e.generator); w.uint("marketId", e.marketId)
+        case .addIvsKey(let e): w.uint("marketId", e.marketId); w.address("signer", e.signer)
+        case .addedStake(let e): w.address("generator", e.generator); w.uint("amount", e.amount)
+        case .requestStakeDecrease(let e): w.address("generator", e.generator); w.uint("intendedUtilization", e.intendedUtilization)
+        case .removedStake(let e): w.address("generator", e.generator); w.uint("amount", e.amount)
+        case .increasedCompute(let e): w.address("generator", e.generator); w.uint("compute", e.compute)
+        case .requestComputeDecrease(let e): w.address("generator", e.generator); w.uint("intendedUtilization", e.intendedUtilization)
+        case .decreaseCompute(let e): w.address("generator", e.generator); w.uint("compute", e.compute)
+        case .stakeLockImposed(let e): w.address("generator", e.generator); w.uint("stake", e.stake)
+        case .computeLockImposed(let e): w.address("generator", e.generator); w.uint("compute", e.compute)
+        case .stakeLockReleased(let e): w.address("generator", e.generator); w.uint("stake", e.stake)
+        case .computeLockReleased(let e): w.address("generator", e.generator); w.uint("compute", e.compute)
+        case .stakeSlashed(let e): w.address("generator", e.generator); w.uint("stake", e.stake)
+        case .askCreated(let e):
+            w.uint("askId", e.askId); w.bool("hasPrivateInputs", e.hasPrivateInputs); w.bytes("secret_data", e.secretData)
+            w.bytes("acl", e.acl)
+            if e.variant == .current { w.bytes("extraData", e.extraData) }
+            if let p = e.details.payload {
+                w.object("enrichment") { o in
+                    o.uint("marketId", p.body.marketId); o.uint("reward", p.body.reward); o.uint("expiry", p.body.expiry)
+                    o.uint("timeTakenForProofGeneration", p.body.timeTakenForProofGeneration); o.uint("deadline", p.body.deadline)
+                    o.address("refundAddress", p.body.refundAddress); o.bytes("proverData", p.body.proverData)
+                    o.address("requester", p.requester)
+                    if let t = p.secretType { o.uint("secretType", UInt256(UInt64(t.rawValue))) }
+                }
+            }
+        case .taskCreated(let e):
+            w.uint("askId", e.askId); w.address("generator", e.generator); w.bytes("new_acl", e.newAcl)
+            if let d = e.deadline.payload { w.object("enrichment") { $0.uint("deadline", d) } }
+        case .proofCreated(let e): w.uint("askId", e.askId); w.bytes("proof", e.proof)
+        case .proofNotGenerated(let e): w.uint("askId", e.askId)
+        case .invalidInputsDetected(let e): w.uint("askId", e.askId)
+        case .marketplaceCreated(let e):
+            w.uint("marketId", e.marketId)
+            if let d = e.market.payload {
+                w.object("enrichment") { o in
+                    o.address("verifier", d.verifier); o.hash("proverImageId", d.proverImageId); o.uint("slashingPenalty", d.slashingPenalty)
+                    o.uint("activationBlock", d.activationBlock); o.hash("ivsImageId", d.ivsImageId); o.address("creator", d.creator)
+                    o.bytes("marketmetadata", d.metadata)
+                }
+            }
+        case .askCancelled(let e): w.uint("askId", e.askId)
+        case .updateCostPerBytes(let e): w.uint("secretType", UInt256(UInt64(e.secretType.rawValue))); w.uint("costPerInputBytes", e.costPerInputBytes)
+        case .updateMinProvingTime(let e): w.uint("secretType", UInt256(UInt64(e.secretType.rawValue))); w.uint("newProvingTime", e.newProvingTime)
+        case .addExtraProverImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId)
+        case .addExtraIVSImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId)
+        case .removeExtraProverImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId)
+        case .removeExtraIVSImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId)
+        case .updateKey(let e):
+            w.address("user", e.user); w.uint("keyIndex", e.keyIndex)
+            if let k = e.key.payload { w.object("enrichment") { $0.bytes("key", k) } }
+        case .removeKey(let e): w.address("user", e.user); w.uint("keyIndex", e.keyIndex)
+        case .imageBlacklisted(let e): w.hash("imageId", e.imageId)
+        case .enclaveImageWhitelisted(let e):
+            w.hash("imageId", e.imageId); w.bytes("PCR0", e.pcr0); w.bytes("PCR1", e.pcr1); w.bytes("PCR2", e.pcr2)
+        case .enclaveImageRevoked(let e): w.hash("imageId", e.imageId)
+        case .enclaveImageAddedToFamily(let e): w.hash("imageId", e.imageId); w.hash("family", e.family)
+        case .enclaveImageRemovedFromFamily(let e): w.hash("imageId", e.imageId); w.hash("family", e.family)
+        case .enclaveKeyWhitelisted(let e): w.hash("enclavePubKey", e.enclavePubKeyHash); w.hash("imageId", e.imageId)
+        case .enclaveKeyRevoked(let e): w.hash("enclavePubKey", e.enclavePubKeyHash)
+        case .enclaveKeyVerified(let e): w.hash("enclavePubKey", e.enclavePubKeyHash); w.hash("imageId", e.imageId)
+        case .initialized(let e): w.uint("version", UInt256(e.version))
+        case .upgraded(let e): w.address("implementation", e.implementation)
+        case .roleGranted(let e): w.hash("role", e.role); w.address("account", e.account); w.address("sender", e.sender)
+        case .roleRevoked(let e): w.hash("role", e.role); w.address("account", e.account); w.address("sender", e.sender)
+        case .roleAdminChanged(let e):
+            w.hash("role", e.role); w.hash("previousAdminRole", e.previousAdminRole); w.hash("newAdminRole", e.newAdminRole)
+        case .paused(let e): w.address("account", e.account)
+        case .unpaused(let e): w.address("account", e.account)
+        }
+    }
+}
+
+/// Writes one JSON object with plain ASCII keys (the callers' constants) into a byte buffer.
+struct JSONObjectWriter {
+    private var out: [UInt8]
+    private var empty = true
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    init(capacity: Int = 160) {
+        out = []
+        out.reserveCapacity(capacity)
+        out.append(UInt8(ascii: "{"))
+    }
+
+    private mutating func key(_ name: StaticString) {
+        if !empty { out.append(UInt8(ascii: ",")) }
+        empty = false
+        out.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
+    }
+
+    private mutating func hexBody(_ bytes: UnsafeRawBufferPointer) {
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "0"))
+        out.append(UInt8(ascii: "x"))
+        for b in bytes {
+            out.append(Self.hexDigits[Int(b >> 4)])
+            out.append(Self.hexDigits[Int(b & 0x0f)])
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    mutating func address(_ name: StaticString, _ a: Address) {
+        key(name)
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            a.store(into: raw, at: 0)
+            hexBody(UnsafeRawBufferPointer(rebasing: raw[0..<20]))
+        }
+    }
+
+    mutating func hash(_ name: StaticString, _ h: Hash32) {
+        key(name)
+        withUnsafeBytes(of: (h.w0.bigEndian, h.w1.bigEndian, h.w2.bigEndian, h.w3.bigEndian)) { hexBody($0) }
+    }
+
+    mutating func bytes(_ name: StaticString, _ bytes: [UInt8]) {
+        key(name)
+        bytes.withUnsafeBytes { hexBody($0) }
+    }
+
+    mutating func bool(_ name: StaticString, _ v: Bool) {
+        key(name)
+        let text: StaticString = v ? "true" : "false"
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    /// A decimal string.
+    mutating func uint(_ name: StaticString, _ v: UInt256) {
+        key(name)
+        out.append(UInt8(ascii: "\""))
+        if var small = v.uint64 {
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, written backwards into a stack buffer
+            withUnsafeMutableBytes(of: &digits) { buf in
+                var i = 20
+                repeat {
+                    i -= 1
+                    buf[i] = UInt8(ascii: "0") + UInt8(small % 10)
+                    small /= 10
+                } while small > 0
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[i..<20]))
+            }
+        } else {
+            out.append(contentsOf: v.description.utf8)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// A nested object under `name`.
+    mutating func object(_ name: StaticString, _ body: (inout JSONObjectWriter) -> Void) {
+        key(name)
+        var inner = JSONObjectWriter(capacity: 0)
+        body(&inner)
+        inner.out.append(UInt8(ascii: "}"))
+        out.append(contentsOf: inner.out)
+    }
+
+    /// The object's text.
+    mutating func finish() -> String {
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+}
