@@ -66,5 +66,8 @@ let package = Package(
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
         // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),
+        // MirrorTests: unit tests of the mirror (no node); the store's tests use SQLite files in temp folders.
+        .testTarget(name: "MirrorTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "Database",
+                                                        "DatabaseTestSupport", "Telemetry"]),
     ]
 )

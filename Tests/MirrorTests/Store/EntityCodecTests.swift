@@ -1,0 +1,84 @@
+import EthereumKit
+import Foundation
+@testable import Kalypso
+@testable import Mirror
+import Testing
+
+@Suite struct EntityCodecTests {
+    @Test func randomValuesAndKeysRoundTrip() throws {
+        var rng = StoreRNG(seed: 0xC0DEC)
+        var kinds = Set<String>()
+        for _ in 0..<5_000 {
+            let value = RandomEntities.value(&rng)
+            let bytes = EntityCodec.encode(value)
+            #expect(bytes.first == EntityCodec.version)
+            let decoded = try EntityCodec.decodeValue(bytes)
+            #expect(decoded == value)
+            #expect(EntityCodec.encode(decoded) == bytes, "encoding is canonical")
+            #expect(try EntityCodec.decodeKey(EntityCodec.encode(value.key)) == value.key)
+            kinds.insert("\(value.key)".split(separator: " ").first.map(String.init) ?? "")
+        }
+        #expect(kinds.count == 10, "every entity kind was generated: \(kinds)")
+    }
+
+    @Test func imagesAreCompact() {
+        let g = Generator.registered(address: Address(hi: 1, mid: 2, lo: 3), rewardAddress: Address(hi: 4, mid: 5, lo: 6),
+                                     declaredCompute: UInt256(100), initialStake: UInt256(1_000) * ContractMath.exponent,
+                                     generatorData: Array(#"{"name":"g"}"#.utf8), block: 123_456)
+        let bytes = EntityCodec.encode(.generator(g))
+        // version + kind + 20 + 1+20 + amounts (1 + minimal bytes each) + 1+1+12 data + 2 absent intents + 3-byte block.
+        #expect(bytes.count < 110, "a registered generator takes \(bytes.count) bytes")
+    }
+
+    @Test func damagedImagesAreRefused() throws {
+        var rng = StoreRNG(seed: 7)
+        for _ in 0..<300 {
+            let bytes = EntityCodec.encode(RandomEntities.value(&rng))
+            // Every strict prefix is refused (truncation), and so is a trailing byte.
+            for cut in [1, 2, bytes.count / 2, bytes.count - 1] where cut < bytes.count {
+                #expect(throws: MirrorStoreError.self) { try EntityCodec.decodeValue(Array(bytes.prefix(cut))) }
+            }
+            #expect(throws: MirrorStoreError.self) { try EntityCodec.decodeValue(bytes + [0]) }
+        }
+        var otherVersion = EntityCodec.encode(.pricing(Pricing(secretType: .calldata)))
+        otherVersion[0] = 2
+        let error = #expect(throws: MirrorStoreError.self) { try EntityCodec.decodeValue(otherVersion) }
+        #expect(error?.code == .corruptImage)
+        #expect(error?.message.contains("version 2") == true)
+        // An unknown kind, an enum value out of range, a uint256 with a leading zero byte.
+        #expect(throws: MirrorStoreError.self) { try EntityCodec.decodeValue([1, 99]) }
+        #expect(throws: MirrorStoreError.self) { try EntityCodec.decodeValue([1, 6, 7, 0, 0]) }
+        #expect(throws: MirrorStoreError.self) { try EntityCodec.decodeValue([1, 6, 1, 2, 0, 5, 0]) }
+    }
+
+    @Test func hashSetColumnsRoundTripAndRejectPartialHashes() throws {
+        let set: Set<Hash32> = [Hash32(w0: 1, w1: 0, w2: 0, w3: 0), Hash32(w0: 0, w1: 0, w2: 0, w3: 1)]
+        let column = EntityCodec.hashSetColumn(set)
+        #expect(column.count == 64)
+        #expect(Array(column.prefix(32)) == Hash32(w0: 0, w1: 0, w2: 0, w3: 1).bytes, "sorted")
+        #expect(try EntityCodec.hashSet(column: column, context: "t") == set)
+        #expect(try EntityCodec.hashSet(column: [], context: "t").isEmpty)
+        #expect(throws: MirrorStoreError.self) { try EntityCodec.hashSet(column: [1, 2, 3], context: "t") }
+    }
+
+    @Test func eventFieldsAreValidJSONWithDeclaredNames() throws {
+        var chain = RandomChain(seed: 11)
+        var names = Set<String>()
+        for _ in 0..<20 {
+            for log in chain.range(blocks: 10).logs {
+                let text = EventJSON.fields(of: log.event)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+                // Every key is a parameter name of the declaration, or the enrichment object.
+                let declaration = log.event.entry.declaration
+                for key in object.keys where key != "enrichment" {
+                    #expect(declaration.contains(" \(key),") || declaration.contains(" \(key))"), "\(key) in \(declaration)")
+                }
+                names.insert(log.event.name)
+            }
+        }
+        #expect(names.count > 25, "many event kinds were encoded: \(names.count)")
+        let joined = KalypsoEvent.joinedMarketplace(.init(generator: Address(hi: 0, mid: 0, lo: 0xab), marketId: UInt256(7), computeAllocation: .max,
+                                                          terms: .calldata(MarketplaceJoinTerms(proofGenerationCost: UInt256(12_345_678_901_234_567_890), proposedTime: .zero))))
+        #expect(EventJSON.fields(of: joined) == #"{"generator":"0x00000000000000000000000000000000000000ab","marketId":"7","computeAllocation":"115792089237316195423570985008687907853269984665640564039457584007913129639935","enrichment":{"proofGenerationCost":"12345678901234567890","proposedTime":"0"}}"#)
+    }
+}
