@@ -33,7 +33,7 @@ CREATE TABLE generators (
     compute_reduction_block INTEGER,
     compute_reduction_clock BLOB,
     registered_in_block INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE generator_markets (
     generator BLOB NOT NULL,
@@ -62,7 +62,7 @@ CREATE TABLE markets (
     extra_ivs_images BLOB NOT NULL,
     frozen INTEGER NOT NULL,
     created_in_block INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE asks (
     id BLOB NOT NULL PRIMARY KEY,
@@ -87,10 +87,9 @@ CREATE TABLE asks (
     created_in_block INTEGER NOT NULL,
     assigned_in_block INTEGER,
     completed_in_block INTEGER
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX asks_by_market_state ON asks (market_id, stored_state);
 CREATE INDEX asks_by_generator_state ON asks (generator, stored_state);
-CREATE INDEX asks_by_state ON asks (stored_state);
 
 CREATE TABLE enclave_keys (
     owner BLOB NOT NULL,
@@ -104,7 +103,7 @@ CREATE TABLE pricing (
     secret_type INTEGER NOT NULL PRIMARY KEY,
     cost_per_input_bytes BLOB NOT NULL,
     min_proving_time BLOB NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE contracts (
     contract TEXT NOT NULL PRIMARY KEY,     -- generatorRegistry, proofMarketplace, entityKeyRegistry
@@ -112,7 +111,7 @@ CREATE TABLE contracts (
     implementation BLOB,
     initialized_version BLOB,               -- uint64 (type(uint64).max after _disableInitializers)
     roles BLOB NOT NULL                     -- AccessControl members and admins (EntityCodec)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE ivs_signers (
     market_id BLOB NOT NULL,
@@ -129,32 +128,42 @@ CREATE TABLE enclave_images (
     whitelisted INTEGER NOT NULL,
     blacklisted INTEGER NOT NULL,
     families BLOB NOT NULL                  -- sorted concatenated 32-byte family ids
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE verified_enclave_keys (
     public_key_hash BLOB NOT NULL PRIMARY KEY,
     image_id BLOB NOT NULL,
     verified_in_block INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- ---- History: one row per log; UNIQUE (block_number, log_index) makes a replayed range a no-op ---------------
 
 CREATE TABLE events (
     block_number INTEGER NOT NULL,
     log_index INTEGER NOT NULL,
-    block_hash BLOB NOT NULL,
-    transaction_index INTEGER NOT NULL,
-    transaction_hash BLOB NOT NULL,
-    emitter TEXT NOT NULL,                  -- generatorRegistry, proofMarketplace, entityKeyRegistry
+    transaction_index INTEGER NOT NULL,     -- the hashes are in transactions and event_blocks (once, not per log)
+    emitter TEXT NOT NULL,                  -- generatorRegistry, proofMarketplace, entityKeyRegistry (the log's address)
     event_name TEXT NOT NULL,
     fields TEXT NOT NULL,                   -- the decoded fields and the enrichment payload, as JSON (inspection only)
     enrichment TEXT,                        -- calldata, eth_call at 0x…, unavailable (…); NULL: the event needs none
-    address BLOB,                           -- the raw log (NULL when the sync did not keep it)
-    topics BLOB,                            -- concatenated 32-byte topics
+    topics BLOB,                            -- the raw log: concatenated 32-byte topics (NULL when the sync did not keep it)
     data BLOB,
     PRIMARY KEY (block_number, log_index)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX events_by_transaction ON events (transaction_hash);
+
+-- The transactions and blocks of the stored events.
+CREATE TABLE transactions (
+    block_number INTEGER NOT NULL,
+    transaction_index INTEGER NOT NULL,
+    transaction_hash BLOB NOT NULL,
+    PRIMARY KEY (block_number, transaction_index)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX transactions_by_hash ON transactions (transaction_hash);
+
+CREATE TABLE event_blocks (
+    number INTEGER NOT NULL PRIMARY KEY,
+    hash BLOB NOT NULL
+) STRICT;
 
 CREATE TABLE unknown_logs (
     block_number INTEGER NOT NULL,
@@ -202,6 +211,7 @@ CREATE TABLE signature_checks (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX signature_checks_by_expected ON signature_checks (expected, kind);
 CREATE INDEX signature_checks_by_kind ON signature_checks (kind, matches);
+CREATE INDEX signature_checks_by_matches ON signature_checks (matches);
 
 CREATE TABLE inconsistency_issues (
     block_number INTEGER NOT NULL,          -- the log's block, or the range's last block for an issue without a log

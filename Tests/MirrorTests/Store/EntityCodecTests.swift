@@ -81,4 +81,42 @@ import Testing
                                                           terms: .calldata(MarketplaceJoinTerms(proofGenerationCost: UInt256(12_345_678_901_234_567_890), proposedTime: .zero))))
         #expect(EventJSON.fields(of: joined) == #"{"generator":"0x00000000000000000000000000000000000000ab","marketId":"7","computeAllocation":"115792089237316195423570985008687907853269984665640564039457584007913129639935","enrichment":{"proofGenerationCost":"12345678901234567890","proposedTime":"0"}}"#)
     }
+
+    /// One event of every case: the JSON writer's name is `KalypsoEvent.name`, and the JSON parses.
+    @Test func everyEventKindHasItsDeclaredNameAndValidJSON() throws {
+        typealias E = KalypsoEvent
+        let a = Address(hi: 0, mid: 0, lo: 1), h = Hash32(w0: 1, w1: 2, w2: 3, w3: 4), n = UInt256(5)
+        let events: [KalypsoEvent] = [
+            .registeredGenerator(.init(generator: a, initialCompute: n, initialStake: n)), .deregisteredGenerator(.init(generator: a)),
+            .changedGeneratorRewardAddress(.init(generator: a, newRewardAddress: a)), .joinedMarketplace(.init(generator: a, marketId: n, computeAllocation: n)),
+            .requestExitMarketplace(.init(generator: a, marketId: n)), .leftMarketplace(.init(generator: a, marketId: n)), .addIvsKey(.init(marketId: n, signer: a)),
+            .addedStake(.init(generator: a, amount: n)), .requestStakeDecrease(.init(generator: a, intendedUtilization: n)), .removedStake(.init(generator: a, amount: n)),
+            .increasedCompute(.init(generator: a, compute: n)), .requestComputeDecrease(.init(generator: a, intendedUtilization: n)),
+            .decreaseCompute(.init(generator: a, compute: n)), .stakeLockImposed(.init(generator: a, stake: n)), .computeLockImposed(.init(generator: a, compute: n)),
+            .stakeLockReleased(.init(generator: a, stake: n)), .computeLockReleased(.init(generator: a, compute: n)), .stakeSlashed(.init(generator: a, stake: n)),
+            .askCreated(.init(askId: n, hasPrivateInputs: true, secretData: [1], acl: [2], extraData: [3])),
+            .askCreated(.init(askId: n, hasPrivateInputs: false, secretData: [], acl: [], variant: .legacy)),
+            .taskCreated(.init(askId: n, generator: a, newAcl: [], deadline: .pinnedCall(n, blockHash: h))), .proofCreated(.init(askId: n, proof: [9])),
+            .proofNotGenerated(.init(askId: n)), .invalidInputsDetected(.init(askId: n)), .marketplaceCreated(.init(marketId: n, market: .unavailable("x"))),
+            .askCancelled(.init(askId: n)), .updateCostPerBytes(.init(secretType: .external, costPerInputBytes: n)),
+            .updateMinProvingTime(.init(secretType: .null, newProvingTime: n)), .addExtraProverImage(.init(marketId: n, imageId: h)),
+            .addExtraIVSImage(.init(marketId: n, imageId: h)), .removeExtraProverImage(.init(marketId: n, imageId: h)), .removeExtraIVSImage(.init(marketId: n, imageId: h)),
+            .updateKey(.init(user: a, keyIndex: n, key: .calldata([4]))), .removeKey(.init(user: a, keyIndex: n)), .imageBlacklisted(.init(imageId: h)),
+            .enclaveImageWhitelisted(.init(imageId: h, pcr0: [1], pcr1: [2], pcr2: [3])), .enclaveImageRevoked(.init(imageId: h)),
+            .enclaveImageAddedToFamily(.init(imageId: h, family: h)), .enclaveImageRemovedFromFamily(.init(imageId: h, family: h)),
+            .enclaveKeyWhitelisted(.init(enclavePubKeyHash: h, imageId: h)), .enclaveKeyRevoked(.init(enclavePubKeyHash: h)),
+            .enclaveKeyVerified(.init(enclavePubKeyHash: h, imageId: h)), .initialized(.init(version: .max)), .initialized(.init(version: 3, variant: .uint8)),
+            .upgraded(.init(implementation: a)), .roleGranted(.init(role: h, account: a, sender: a)), .roleRevoked(.init(role: h, account: a, sender: a)),
+            .roleAdminChanged(.init(role: h, previousAdminRole: h, newAdminRole: h)), .paused(.init(account: a)), .unpaused(.init(account: a)),
+        ]
+        #expect(Set(events.map(\.name)).count == 48, "every case is listed")
+        for event in events {
+            var bytes: [UInt8] = Array("prefix".utf8)
+            let name = EventJSON.append(event, to: &bytes)
+            #expect("\(name)" == event.name)
+            #expect(Array(bytes.prefix(6)) == Array("prefix".utf8), "appends to the buffer")
+            let object = try JSONSerialization.jsonObject(with: Data(bytes.dropFirst(6)))
+            #expect(object is [String: Any], "\(event.name)")
+        }
+    }
 }

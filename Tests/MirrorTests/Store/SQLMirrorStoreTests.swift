@@ -96,7 +96,8 @@ import Testing
             #expect(after.state == before.state && after.cursor == before.cursor && after.window == before.window)
             #expect(try StoreFixture.counts(store) == counts)
             // The UNIQUE keys alone make re-inserting a range's rows a no-op.
-            try store.pool.write { db in try SQLMirrorStore.writeHistory(ranges[4], db) }
+            var arguments = SQLArguments()
+            try store.pool.write { db in try SQLMirrorStore.writeHistory(ranges[4], db, &arguments) }
             #expect(try StoreFixture.counts(store) == counts)
             // A replay whose last block has another hash is a reorg the caller must rewind first.
             var forked = ranges[5]
@@ -210,12 +211,13 @@ import Testing
                 finals[v.key] = v
                 expected.insert(v)
             }
-            try store.pool.write { db in try SQLMirrorStore.writeEntities(finals.map { ($0.key, $0.value) }, db) }
+            var arguments = SQLArguments()
+            try store.pool.write { db in try SQLMirrorStore.writeEntities(finals.map { ($0.key, $0.value) }, db, &arguments) }
             #expect(try store.pool.read { db in try SQLMirrorStore.loadEntities(db) } == expected)
             // Deleting through the same path.
             let deleted = Array(finals.keys.prefix(500))
             for key in deleted { expected.apply(ChangeSet(changes: [EntityChange(key: key, before: finals[key], after: nil)!])!) }
-            try store.pool.write { db in try SQLMirrorStore.writeEntities(deleted.map { ($0, nil) }, db) }
+            try store.pool.write { db in try SQLMirrorStore.writeEntities(deleted.map { ($0, nil) }, db, &arguments) }
             #expect(try store.pool.read { db in try SQLMirrorStore.loadEntities(db) } == expected)
         }
     }

@@ -120,77 +120,75 @@ enum EntityRows {
     // MARK: Writing
 
     /// Appends the key columns' values of `key`.
-    static func appendKey(_ key: EntityKey, to b: inout [SQLBind]) {
+    static func appendKey(_ key: EntityKey, to b: inout SQLArguments) {
         switch key {
-        case .generator(let a): b.append(a.sqlBind)
-        case .generatorMarket(let k): b.append(k.generator.sqlBind); b.append(k.marketId.sqlBind)
-        case .market(let id), .ask(let id): b.append(id.sqlBind)
-        case .key(let k): b.append(k.owner.sqlBind); b.append(k.keyIndex.sqlBind)
-        case .pricing(let t): b.append(Int64(t.rawValue).sqlBind)
-        case .contract(let c): b.append(c.rawValue.sqlBind)
-        case .ivsSigner(let k): b.append(k.marketId.sqlBind); b.append(k.signer.sqlBind)
-        case .enclaveImage(let h), .verifiedEnclaveKey(let h): b.append(h.sqlBind)
+        case .generator(let a): b.append(a)
+        case .generatorMarket(let k): b.append(k.generator); b.append(k.marketId)
+        case .market(let id), .ask(let id): b.append(id)
+        case .key(let k): b.append(k.owner); b.append(k.keyIndex)
+        case .pricing(let t): b.append(Int64(t.rawValue))
+        case .contract(let c): b.append(c.rawValue)
+        case .ivsSigner(let k): b.append(k.marketId); b.append(k.signer)
+        case .enclaveImage(let h), .verifiedEnclaveKey(let h): b.append(h)
         }
     }
 
     /// Appends every column's value of `value`, in table column order.
-    static func append(_ value: EntityValue, to b: inout [SQLBind]) {
+    static func append(_ value: EntityValue, to b: inout SQLArguments) {
         switch value {
         case .generator(let g):
-            b.append(g.address.sqlBind); b.append(g.rewardAddress.sqlBind)
-            b.append(g.totalStake.sqlBind); b.append(g.sumOfComputeAllocations.sqlBind); b.append(g.computeConsumed.sqlBind)
-            b.append(g.stakeLocked.sqlBind); b.append(g.activeMarketplaces.sqlBind); b.append(g.declaredCompute.sqlBind)
-            b.append(g.intendedStakeUtilization.sqlBind); b.append(g.intendedComputeUtilization.sqlBind)
-            b.append(g.generatorData.sqlBind)
-            b.append(g.pendingStakeReduction?.requestedInBlock.sqlBind ?? .null)
-            b.append((g.pendingStakeReduction?.executableFromClock).sqlBind)
-            b.append(g.pendingComputeReduction?.requestedInBlock.sqlBind ?? .null)
-            b.append((g.pendingComputeReduction?.executableFromClock).sqlBind)
-            b.append(g.registeredInBlock.sqlBind)
+            b.append(g.address); b.append(g.rewardAddress) { $0.append($1) }
+            b.append(g.totalStake); b.append(g.sumOfComputeAllocations); b.append(g.computeConsumed)
+            b.append(g.stakeLocked); b.append(g.activeMarketplaces); b.append(g.declaredCompute)
+            b.append(g.intendedStakeUtilization); b.append(g.intendedComputeUtilization)
+            b.append(g.generatorData) { $0.append(bytes: $1) }
+            b.append(g.pendingStakeReduction?.requestedInBlock) { $0.append($1) }
+            b.append(g.pendingStakeReduction?.executableFromClock) { $0.append($1) }
+            b.append(g.pendingComputeReduction?.requestedInBlock) { $0.append($1) }
+            b.append(g.pendingComputeReduction?.executableFromClock) { $0.append($1) }
+            b.append(g.registeredInBlock)
         case .generatorMarket(let m):
-            b.append(m.generator.sqlBind); b.append(m.marketId.sqlBind); b.append(Int64(m.state.rawValue).sqlBind)
-            b.append(m.computePerRequestRequired.sqlBind); b.append(m.proofGenerationCost.sqlBind)
-            b.append(m.proposedTime.sqlBind); b.append(m.activeRequests.sqlBind); b.append(m.joinedInBlock.sqlBind)
+            b.append(m.generator); b.append(m.marketId); b.append(Int64(m.state.rawValue))
+            b.append(m.computePerRequestRequired); b.append(m.proofGenerationCost) { $0.append($1) }
+            b.append(m.proposedTime) { $0.append($1) }; b.append(m.activeRequests); b.append(m.joinedInBlock)
         case .market(let m):
-            b.append(m.id.sqlBind)
-            b.append(m.data?.verifier.sqlBind ?? .null); b.append(m.data?.proverImageId.sqlBind ?? .null)
-            b.append(m.data?.slashingPenalty.sqlBind ?? .null); b.append(m.data?.activationBlock.sqlBind ?? .null)
-            b.append(m.data?.ivsImageId.sqlBind ?? .null); b.append(m.data?.creator.sqlBind ?? .null)
-            b.append(m.data?.metadata.sqlBind ?? .null)
-            b.append(EntityCodec.hashSetColumn(m.extraProverImages).sqlBind)
-            b.append(EntityCodec.hashSetColumn(m.extraIvsImages).sqlBind)
-            b.append(m.frozen.sqlBind); b.append(m.createdInBlock.sqlBind)
+            b.append(m.id)
+            b.append(m.data?.verifier) { $0.append($1) }; b.append(m.data?.proverImageId) { $0.append($1) }
+            b.append(m.data?.slashingPenalty) { $0.append($1) }; b.append(m.data?.activationBlock) { $0.append($1) }
+            b.append(m.data?.ivsImageId) { $0.append($1) }; b.append(m.data?.creator) { $0.append($1) }
+            b.append(m.data?.metadata) { $0.append(bytes: $1) }
+            b.append(bytes: EntityCodec.hashSetColumn(m.extraProverImages))
+            b.append(bytes: EntityCodec.hashSetColumn(m.extraIvsImages))
+            b.append(m.frozen); b.append(m.createdInBlock)
         case .ask(let a):
-            b.append(a.id.sqlBind)
-            b.append(a.body?.marketId.sqlBind ?? .null); b.append(a.body?.reward.sqlBind ?? .null)
-            b.append(a.body?.expiry.sqlBind ?? .null); b.append(a.body?.timeTakenForProofGeneration.sqlBind ?? .null)
-            b.append(a.body?.deadline.sqlBind ?? .null); b.append(a.body?.refundAddress.sqlBind ?? .null)
-            b.append(a.body?.proverData.sqlBind ?? .null)
-            b.append(Int64(a.storedState.rawValue).sqlBind); b.append(a.requester.sqlBind); b.append(a.generator.sqlBind)
-            b.append(a.hasPrivateInputs.sqlBind); b.append(a.secretData.sqlBind); b.append(a.acl.sqlBind)
-            b.append(a.extraData.sqlBind); b.append(a.newAcl.sqlBind)
-            b.append(a.outcome.map { Int64($0.rawValue) }.sqlBind); b.append(a.proof.sqlBind)
-            b.append(a.secretType.map { Int64($0.rawValue) }.sqlBind)
-            b.append(a.createdInBlock.sqlBind); b.append(a.assignedInBlock.sqlBind); b.append(a.completedInBlock.sqlBind)
+            b.append(a.id)
+            b.append(a.body?.marketId) { $0.append($1) }; b.append(a.body?.reward) { $0.append($1) }
+            b.append(a.body?.expiry) { $0.append($1) }; b.append(a.body?.timeTakenForProofGeneration) { $0.append($1) }
+            b.append(a.body?.deadline) { $0.append($1) }; b.append(a.body?.refundAddress) { $0.append($1) }
+            b.append(a.body?.proverData) { $0.append(bytes: $1) }
+            b.append(Int64(a.storedState.rawValue)); b.append(a.requester) { $0.append($1) }; b.append(a.generator) { $0.append($1) }
+            b.append(a.hasPrivateInputs); b.append(bytes: a.secretData); b.append(bytes: a.acl)
+            b.append(bytes: a.extraData); b.append(a.newAcl) { $0.append(bytes: $1) }
+            b.append(a.outcome) { $0.append(Int64($1.rawValue)) }; b.append(a.proof) { $0.append(bytes: $1) }
+            b.append(a.secretType) { $0.append(Int64($1.rawValue)) }
+            b.append(a.createdInBlock); b.append(a.assignedInBlock) { $0.append($1) }; b.append(a.completedInBlock) { $0.append($1) }
         case .key(let k):
-            b.append(k.owner.sqlBind); b.append(k.keyIndex.sqlBind); b.append(k.publicKey.sqlBind)
-            b.append(k.updatedInBlock.sqlBind)
+            b.append(k.owner); b.append(k.keyIndex); b.append(k.publicKey) { $0.append(bytes: $1) }; b.append(k.updatedInBlock)
         case .pricing(let p):
-            b.append(Int64(p.secretType.rawValue).sqlBind); b.append(p.costPerInputBytes.sqlBind)
-            b.append(p.minProvingTime.sqlBind)
+            b.append(Int64(p.secretType.rawValue)); b.append(p.costPerInputBytes); b.append(p.minProvingTime)
         case .contract(let c):
-            b.append(c.contract.rawValue.sqlBind); b.append(c.paused.sqlBind); b.append(c.implementation.sqlBind)
-            b.append(c.initializedVersion.map { UInt256($0) }.sqlBind)
-            b.append(EntityCodec.rolesColumn(c).sqlBind)
+            b.append(c.contract.rawValue); b.append(c.paused); b.append(c.implementation) { $0.append($1) }
+            b.append(c.initializedVersion) { $0.append(UInt256($1)) }
+            b.append(bytes: EntityCodec.rolesColumn(c))
         case .ivsSigner(let s):
-            b.append(s.marketId.sqlBind); b.append(s.signer.sqlBind); b.append(s.addedInBlock.sqlBind)
+            b.append(s.marketId); b.append(s.signer); b.append(s.addedInBlock)
         case .enclaveImage(let i):
-            b.append(i.imageId.sqlBind)
-            b.append(i.pcrs?.pcr0.sqlBind ?? .null); b.append(i.pcrs?.pcr1.sqlBind ?? .null); b.append(i.pcrs?.pcr2.sqlBind ?? .null)
-            b.append(i.whitelisted.sqlBind); b.append(i.blacklisted.sqlBind)
-            b.append(EntityCodec.hashSetColumn(i.families).sqlBind)
+            b.append(i.imageId)
+            b.append(i.pcrs?.pcr0) { $0.append(bytes: $1) }; b.append(i.pcrs?.pcr1) { $0.append(bytes: $1) }
+            b.append(i.pcrs?.pcr2) { $0.append(bytes: $1) }
+            b.append(i.whitelisted); b.append(i.blacklisted); b.append(bytes: EntityCodec.hashSetColumn(i.families))
         case .verifiedEnclaveKey(let k):
-            b.append(k.publicKeyHash.sqlBind); b.append(k.imageId.sqlBind); b.append(k.verifiedInBlock.sqlBind)
+            b.append(k.publicKeyHash); b.append(k.imageId); b.append(k.verifiedInBlock)
         }
     }
 

@@ -9,40 +9,50 @@ import Kalypso
 enum EventJSON {
     /// The JSON object of `event`.
     static func fields(of event: KalypsoEvent) -> String {
-        var w = JSONObjectWriter()
-        write(event, &w)
-        return w.finish()
+        var bytes: [UInt8] = []
+        _ = append(event, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    // One line per event: the parameters in declaration order, then the enrichment payload if any.
-    private static func write(_ event: KalypsoEvent, _ w: inout JSONObjectWriter) {
+    /// Appends the JSON object of `event` to `bytes` and returns the event's name (`KalypsoEvent.name`).
+    static func append(_ event: KalypsoEvent, to bytes: inout [UInt8]) -> StaticString {
+        var w = JSONObjectWriter(adopting: &bytes)
+        let name = write(event, &w)
+        w.finish(into: &bytes)
+        return name
+    }
+
+    // One line per event: the parameters in declaration order, then the enrichment payload if any; returns the name.
+    private static func write(_ event: KalypsoEvent, _ w: inout JSONObjectWriter) -> StaticString {
         switch event {
         case .registeredGenerator(let e):
             w.address("generator", e.generator); w.uint("initialCompute", e.initialCompute); w.uint("initialStake", e.initialStake)
             if let p = e.registration.payload {
                 w.object("enrichment") { $0.address("rewardAddress", p.rewardAddress); $0.bytes("generatorData", p.generatorData) }
             }
-        case .deregisteredGenerator(let e): w.address("generator", e.generator)
-        case .changedGeneratorRewardAddress(let e): w.address("generator", e.generator); w.address("newRewardAddress", e.newRewardAddress)
+            return "RegisteredGenerator"
+        case .deregisteredGenerator(let e): w.address("generator", e.generator); return "DeregisteredGenerator"
+        case .changedGeneratorRewardAddress(let e): w.address("generator", e.generator); w.address("newRewardAddress", e.newRewardAddress); return "ChangedGeneratorRewardAddress"
         case .joinedMarketplace(let e):
             w.address("generator", e.generator); w.uint("marketId", e.marketId); w.uint("computeAllocation", e.computeAllocation)
             if let p = e.terms.payload {
                 w.object("enrichment") { $0.uint("proofGenerationCost", p.proofGenerationCost); $0.uint("proposedTime", p.proposedTime) }
             }
-        case .requestExitMarketplace(let e): w.address("generator", e.generator); w.uint("marketId", e.marketId)
-        case .leftMarketplace(let e): w.address("generator", e.generator); w.uint("marketId", e.marketId)
-        case .addIvsKey(let e): w.uint("marketId", e.marketId); w.address("signer", e.signer)
-        case .addedStake(let e): w.address("generator", e.generator); w.uint("amount", e.amount)
-        case .requestStakeDecrease(let e): w.address("generator", e.generator); w.uint("intendedUtilization", e.intendedUtilization)
-        case .removedStake(let e): w.address("generator", e.generator); w.uint("amount", e.amount)
-        case .increasedCompute(let e): w.address("generator", e.generator); w.uint("compute", e.compute)
-        case .requestComputeDecrease(let e): w.address("generator", e.generator); w.uint("intendedUtilization", e.intendedUtilization)
-        case .decreaseCompute(let e): w.address("generator", e.generator); w.uint("compute", e.compute)
-        case .stakeLockImposed(let e): w.address("generator", e.generator); w.uint("stake", e.stake)
-        case .computeLockImposed(let e): w.address("generator", e.generator); w.uint("compute", e.compute)
-        case .stakeLockReleased(let e): w.address("generator", e.generator); w.uint("stake", e.stake)
-        case .computeLockReleased(let e): w.address("generator", e.generator); w.uint("compute", e.compute)
-        case .stakeSlashed(let e): w.address("generator", e.generator); w.uint("stake", e.stake)
+            return "JoinedMarketplace"
+        case .requestExitMarketplace(let e): w.address("generator", e.generator); w.uint("marketId", e.marketId); return "RequestExitMarketplace"
+        case .leftMarketplace(let e): w.address("generator", e.generator); w.uint("marketId", e.marketId); return "LeftMarketplace"
+        case .addIvsKey(let e): w.uint("marketId", e.marketId); w.address("signer", e.signer); return "AddIvsKey"
+        case .addedStake(let e): w.address("generator", e.generator); w.uint("amount", e.amount); return "AddedStake"
+        case .requestStakeDecrease(let e): w.address("generator", e.generator); w.uint("intendedUtilization", e.intendedUtilization); return "RequestStakeDecrease"
+        case .removedStake(let e): w.address("generator", e.generator); w.uint("amount", e.amount); return "RemovedStake"
+        case .increasedCompute(let e): w.address("generator", e.generator); w.uint("compute", e.compute); return "IncreasedCompute"
+        case .requestComputeDecrease(let e): w.address("generator", e.generator); w.uint("intendedUtilization", e.intendedUtilization); return "RequestComputeDecrease"
+        case .decreaseCompute(let e): w.address("generator", e.generator); w.uint("compute", e.compute); return "DecreaseCompute"
+        case .stakeLockImposed(let e): w.address("generator", e.generator); w.uint("stake", e.stake); return "StakeLockImposed"
+        case .computeLockImposed(let e): w.address("generator", e.generator); w.uint("compute", e.compute); return "ComputeLockImposed"
+        case .stakeLockReleased(let e): w.address("generator", e.generator); w.uint("stake", e.stake); return "StakeLockReleased"
+        case .computeLockReleased(let e): w.address("generator", e.generator); w.uint("compute", e.compute); return "ComputeLockReleased"
+        case .stakeSlashed(let e): w.address("generator", e.generator); w.uint("stake", e.stake); return "StakeSlashed"
         case .askCreated(let e):
             w.uint("askId", e.askId); w.bool("hasPrivateInputs", e.hasPrivateInputs); w.bytes("secret_data", e.secretData)
             w.bytes("acl", e.acl)
@@ -56,12 +66,14 @@ enum EventJSON {
                     if let t = p.secretType { o.uint("secretType", UInt256(UInt64(t.rawValue))) }
                 }
             }
+            return "AskCreated"
         case .taskCreated(let e):
             w.uint("askId", e.askId); w.address("generator", e.generator); w.bytes("new_acl", e.newAcl)
             if let d = e.deadline.payload { w.object("enrichment") { $0.uint("deadline", d) } }
-        case .proofCreated(let e): w.uint("askId", e.askId); w.bytes("proof", e.proof)
-        case .proofNotGenerated(let e): w.uint("askId", e.askId)
-        case .invalidInputsDetected(let e): w.uint("askId", e.askId)
+            return "TaskCreated"
+        case .proofCreated(let e): w.uint("askId", e.askId); w.bytes("proof", e.proof); return "ProofCreated"
+        case .proofNotGenerated(let e): w.uint("askId", e.askId); return "ProofNotGenerated"
+        case .invalidInputsDetected(let e): w.uint("askId", e.askId); return "InvalidInputsDetected"
         case .marketplaceCreated(let e):
             w.uint("marketId", e.marketId)
             if let d = e.market.payload {
@@ -71,34 +83,38 @@ enum EventJSON {
                     o.bytes("marketmetadata", d.metadata)
                 }
             }
-        case .askCancelled(let e): w.uint("askId", e.askId)
-        case .updateCostPerBytes(let e): w.uint("secretType", UInt256(UInt64(e.secretType.rawValue))); w.uint("costPerInputBytes", e.costPerInputBytes)
-        case .updateMinProvingTime(let e): w.uint("secretType", UInt256(UInt64(e.secretType.rawValue))); w.uint("newProvingTime", e.newProvingTime)
-        case .addExtraProverImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId)
-        case .addExtraIVSImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId)
-        case .removeExtraProverImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId)
-        case .removeExtraIVSImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId)
+            return "MarketplaceCreated"
+        case .askCancelled(let e): w.uint("askId", e.askId); return "AskCancelled"
+        case .updateCostPerBytes(let e): w.uint("secretType", UInt256(UInt64(e.secretType.rawValue))); w.uint("costPerInputBytes", e.costPerInputBytes); return "UpdateCostPerBytes"
+        case .updateMinProvingTime(let e): w.uint("secretType", UInt256(UInt64(e.secretType.rawValue))); w.uint("newProvingTime", e.newProvingTime); return "UpdateMinProvingTime"
+        case .addExtraProverImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId); return "AddExtraProverImage"
+        case .addExtraIVSImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId); return "AddExtraIVSImage"
+        case .removeExtraProverImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId); return "RemoveExtraProverImage"
+        case .removeExtraIVSImage(let e): w.uint("marketId", e.marketId); w.hash("imageId", e.imageId); return "RemoveExtraIVSImage"
         case .updateKey(let e):
             w.address("user", e.user); w.uint("keyIndex", e.keyIndex)
             if let k = e.key.payload { w.object("enrichment") { $0.bytes("key", k) } }
-        case .removeKey(let e): w.address("user", e.user); w.uint("keyIndex", e.keyIndex)
-        case .imageBlacklisted(let e): w.hash("imageId", e.imageId)
+            return "UpdateKey"
+        case .removeKey(let e): w.address("user", e.user); w.uint("keyIndex", e.keyIndex); return "RemoveKey"
+        case .imageBlacklisted(let e): w.hash("imageId", e.imageId); return "ImageBlacklisted"
         case .enclaveImageWhitelisted(let e):
             w.hash("imageId", e.imageId); w.bytes("PCR0", e.pcr0); w.bytes("PCR1", e.pcr1); w.bytes("PCR2", e.pcr2)
-        case .enclaveImageRevoked(let e): w.hash("imageId", e.imageId)
-        case .enclaveImageAddedToFamily(let e): w.hash("imageId", e.imageId); w.hash("family", e.family)
-        case .enclaveImageRemovedFromFamily(let e): w.hash("imageId", e.imageId); w.hash("family", e.family)
-        case .enclaveKeyWhitelisted(let e): w.hash("enclavePubKey", e.enclavePubKeyHash); w.hash("imageId", e.imageId)
-        case .enclaveKeyRevoked(let e): w.hash("enclavePubKey", e.enclavePubKeyHash)
-        case .enclaveKeyVerified(let e): w.hash("enclavePubKey", e.enclavePubKeyHash); w.hash("imageId", e.imageId)
-        case .initialized(let e): w.uint("version", UInt256(e.version))
-        case .upgraded(let e): w.address("implementation", e.implementation)
-        case .roleGranted(let e): w.hash("role", e.role); w.address("account", e.account); w.address("sender", e.sender)
-        case .roleRevoked(let e): w.hash("role", e.role); w.address("account", e.account); w.address("sender", e.sender)
+            return "EnclaveImageWhitelisted"
+        case .enclaveImageRevoked(let e): w.hash("imageId", e.imageId); return "EnclaveImageRevoked"
+        case .enclaveImageAddedToFamily(let e): w.hash("imageId", e.imageId); w.hash("family", e.family); return "EnclaveImageAddedToFamily"
+        case .enclaveImageRemovedFromFamily(let e): w.hash("imageId", e.imageId); w.hash("family", e.family); return "EnclaveImageRemovedFromFamily"
+        case .enclaveKeyWhitelisted(let e): w.hash("enclavePubKey", e.enclavePubKeyHash); w.hash("imageId", e.imageId); return "EnclaveKeyWhitelisted"
+        case .enclaveKeyRevoked(let e): w.hash("enclavePubKey", e.enclavePubKeyHash); return "EnclaveKeyRevoked"
+        case .enclaveKeyVerified(let e): w.hash("enclavePubKey", e.enclavePubKeyHash); w.hash("imageId", e.imageId); return "EnclaveKeyVerified"
+        case .initialized(let e): w.uint("version", UInt256(e.version)); return "Initialized"
+        case .upgraded(let e): w.address("implementation", e.implementation); return "Upgraded"
+        case .roleGranted(let e): w.hash("role", e.role); w.address("account", e.account); w.address("sender", e.sender); return "RoleGranted"
+        case .roleRevoked(let e): w.hash("role", e.role); w.address("account", e.account); w.address("sender", e.sender); return "RoleRevoked"
         case .roleAdminChanged(let e):
             w.hash("role", e.role); w.hash("previousAdminRole", e.previousAdminRole); w.hash("newAdminRole", e.newAdminRole)
-        case .paused(let e): w.address("account", e.account)
-        case .unpaused(let e): w.address("account", e.account)
+            return "RoleAdminChanged"
+        case .paused(let e): w.address("account", e.account); return "Paused"
+        case .unpaused(let e): w.address("account", e.account); return "Unpaused"
         }
     }
 }
@@ -109,9 +125,15 @@ struct JSONObjectWriter {
     private var empty = true
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    init(capacity: Int = 160) {
+    /// Takes `buffer` over (appending to it); `finish(into:)` gives it back with the object appended.
+    init(adopting buffer: inout [UInt8]) {
         out = []
-        out.reserveCapacity(capacity)
+        swap(&out, &buffer)
+        out.append(UInt8(ascii: "{"))
+    }
+
+    private init() {
+        out = []
         out.append(UInt8(ascii: "{"))
     }
 
@@ -184,15 +206,15 @@ struct JSONObjectWriter {
     /// A nested object under `name`.
     mutating func object(_ name: StaticString, _ body: (inout JSONObjectWriter) -> Void) {
         key(name)
-        var inner = JSONObjectWriter(capacity: 0)
+        var inner = JSONObjectWriter()
         body(&inner)
-        inner.out.append(UInt8(ascii: "}"))
         out.append(contentsOf: inner.out)
+        out.append(UInt8(ascii: "}"))
     }
 
-    /// The object's text.
-    mutating func finish() -> String {
+    /// Closes the object and hands the buffer back.
+    mutating func finish(into buffer: inout [UInt8]) {
         out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
+        swap(&out, &buffer)
     }
 }

@@ -250,8 +250,11 @@ public struct MarketGenerator: Sendable, Hashable {
 public struct Spread: Sendable, Hashable {
     /// How many values.
     public var count: Int
+    /// The smallest value.
     public var min: UInt256
+    /// The median.
     public var median: UInt256
+    /// The largest value.
     public var max: UInt256
 
     /// The spread of `values`; nil when empty.
@@ -372,15 +375,15 @@ public struct StoredEvent: Sendable, Hashable {
     public var fieldsJSON: String
     /// Where the enrichment came from (`calldata`, `eth_call at 0x…`, `unavailable (…)`); nil if none was needed.
     public var enrichment: String?
-    /// The raw log's address, topics and data, when the sync kept them.
-    public var address: Address?
+    /// The raw log's topics, when the sync kept them (the address is the emitter's).
     public var topics: [Hash32]?
+    /// The raw log's data, when the sync kept it.
     public var data: [UInt8]?
 
     /// Creates an event row.
     public init(position: LogPosition, emitter: KalypsoContract, eventName: String, fieldsJSON: String, enrichment: String?,
-                address: Address?, topics: [Hash32]?, data: [UInt8]?) {
+                topics: [Hash32]?, data: [UInt8]?) {
         self.position = position; self.emitter = emitter; self.eventName = eventName; self.fieldsJSON = fieldsJSON
-        self.enrichment = enrichment; self.address = address; self.topics = topics; self.data = data
+        self.enrichment = enrichment; self.topics = topics; self.data = data
     }
 }

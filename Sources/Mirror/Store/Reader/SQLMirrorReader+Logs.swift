@@ -85,9 +85,12 @@ extension SQLMirrorReader {
     public func events(transaction: Hash32) throws -> Snapshot<[StoredEvent]> {
         try snapshot { db, _ in
             try db.query("""
-                SELECT block_number, log_index, block_hash, transaction_index, transaction_hash, emitter, event_name, fields,
-                       enrichment, address, topics, data
-                FROM events WHERE transaction_hash = \(transaction) ORDER BY block_number, log_index
+                SELECT e.block_number, e.log_index, b.hash, e.transaction_index, t.transaction_hash, e.emitter, e.event_name,
+                       e.fields, e.enrichment, e.topics, e.data
+                FROM transactions t
+                JOIN events e ON e.block_number = t.block_number AND e.transaction_index = t.transaction_index
+                JOIN event_blocks b ON b.number = e.block_number
+                WHERE t.transaction_hash = \(transaction) ORDER BY e.block_number, e.log_index
                 """).map { row in
                 var r = ColumnReader(row)
                 let block: UInt64 = try r.next(), index: UInt64 = try r.next()
@@ -97,9 +100,9 @@ extension SQLMirrorReader {
                     throw MirrorStoreError(.corruptImage, "the event at \(position) names emitter '\(emitterText)'; rebuild the database with a fresh sync")
                 }
                 let name: String = try r.next(), fields: String = try r.next(), enrichment: String? = try r.next()
-                let address: Address? = try r.next(), topics: [UInt8]? = try r.next(), data: [UInt8]? = try r.next()
+                let topics: [UInt8]? = try r.next(), data: [UInt8]? = try r.next()
                 return StoredEvent(position: position, emitter: emitter, eventName: name, fieldsJSON: fields, enrichment: enrichment,
-                                   address: address, topics: topics.map(HistoryRows.topics(blob:)), data: data)
+                                   topics: topics.map(HistoryRows.topics(blob:)), data: data)
             }
         }
     }

@@ -27,15 +27,15 @@ struct RowTable: Sendable {
         RowTable(name: name, columns: columns, tail: "ON CONFLICT (\(key.joined(separator: ", "))) DO NOTHING")
     }
 
-    /// Inserts `binds.count / columns.count` rows whose values are `binds`, row after row.
-    func insert(_ binds: [SQLBind], into db: any DatabaseConnection) throws {
+    /// Inserts `arguments.count / columns.count` rows whose values are `arguments`, row after row.
+    func insert(_ arguments: SQLArguments, into db: any DatabaseConnection) throws {
         let width = columns.count
         var offset = 0
-        var remaining = binds.count / width
+        var remaining = arguments.count / width
         for (rows, template) in batches {
             while remaining >= rows {
                 let end = offset + rows * width
-                try db.execute(SQLQuery(template, binds: Array(binds[offset..<end])))
+                try db.execute(template, arguments, parameters: offset..<end)
                 offset = end
                 remaining -= rows
             }

@@ -31,14 +31,16 @@ extension SQLMirrorStore {
             }
             let oldFloor = sync.undoFloor ?? Int64(range.fromBlock) - 1
             let floor = max(oldFloor, Int64(range.toBlock) - Int64(reorgWindow))
-            try Self.writeEntities(Self.finalValues(range.changesByBlock), db)
-            try Self.writeJournal(range.changesByBlock, above: floor, db)
-            try Self.writeHistory(range, db)
-            var window: [SQLBind] = []
+            var arguments = takeArguments()
+            defer { returnArguments(arguments) }
+            try Self.writeEntities(Self.finalValues(range.changesByBlock), db, &arguments)
+            try Self.writeJournal(range.changesByBlock, above: floor, db, &arguments)
+            try Self.writeHistory(range, db, &arguments)
+            arguments.removeAll()
             for b in range.blocks where Int64(b.number) >= floor {
-                window.append(b.number.sqlBind); window.append(b.hash.sqlBind); window.append(b.parentHash.sqlBind)
+                arguments.append(b.number); arguments.append(b.hash); arguments.append(b.parentHash)
             }
-            try HistoryRows.window.insert(window, into: db)
+            try HistoryRows.window.insert(arguments, into: db)
             try db.execute("""
                 UPDATE sync_state SET cursor_block = \(range.toBlock), cursor_hash = \(range.cursor.blockHash),
                     cursor_clock = \(range.clock), undo_floor = \(floor) WHERE id = 1
@@ -104,20 +106,32 @@ extension SQLMirrorStore {
     }
 
     /// Per entity touched by the range: its value after the range, or nothing if it ended where it started.
+    ///
+    /// Keeps positions, not values, while scanning (entity values are large enums); a value that a single block's
+    /// change set holds already differs from its before-image, so only entities touched in several blocks are compared.
     static func finalValues(_ blocks: [BlockChanges]) -> [(key: EntityKey, value: EntityValue?)] {
         var index: [EntityKey: Int] = [:]
-        var entries: [(key: EntityKey, first: EntityValue?, last: EntityValue?)] = []
-        for block in blocks {
-            for change in block.changes.changes {
+        var entries: [(first: (block: Int32, change: Int32), last: (block: Int32, change: Int32))] = []
+        for (b, block) in blocks.enumerated() {
+            for (c, change) in block.changes.changes.enumerated() {
+                let at = (Int32(b), Int32(c))
                 if let i = index[change.key] {
-                    entries[i].last = change.after
+                    entries[i].last = at
                 } else {
                     index[change.key] = entries.count
-                    entries.append((change.key, change.before, change.after))
+                    entries.append((at, at))
                 }
             }
         }
-        return entries.compactMap { $0.first == $0.last ? nil : ($0.key, $0.last) }
+        var out: [(key: EntityKey, value: EntityValue?)] = []
+        out.reserveCapacity(entries.count)
+        for entry in entries {
+            let (lb, lc) = (Int(entry.last.block), Int(entry.last.change))
+            if entry.first.block != entry.last.block,
+               blocks[Int(entry.first.block)].changes.changes[Int(entry.first.change)].before == blocks[lb].changes.changes[lc].after { continue }
+            out.append((blocks[lb].changes.changes[lc].key, blocks[lb].changes.changes[lc].after))
+        }
+        return out
     }
 
     /// The blocks' change sets, one per block (several entries of one block are merged in order).
@@ -134,55 +148,74 @@ extension SQLMirrorStore {
     }
 
     /// Journals the changes of the blocks above `floor` (older ones could never be rewound to).
-    static func writeJournal(_ blocks: [BlockChanges], above floor: Int64, _ db: any DatabaseConnection) throws {
-        var binds: [SQLBind] = []
+    static func writeJournal(_ blocks: [BlockChanges], above floor: Int64, _ db: any DatabaseConnection,
+                             _ arguments: inout SQLArguments) throws {
+        arguments.removeAll()
         for block in changesPerBlock(blocks) where Int64(block.blockNumber) > floor {
             for (seq, change) in block.changes.changes.enumerated() {
-                binds.append(block.blockNumber.sqlBind); binds.append(seq.sqlBind); binds.append(block.blockHash.sqlBind)
-                binds.append(.blob(EntityCodec.encode(change.key)))
-                binds.append(change.before.map { .blob(EntityCodec.encode($0)) } ?? .null)
-                binds.append(change.after.map { .blob(EntityCodec.encode($0)) } ?? .null)
+                arguments.append(block.blockNumber); arguments.append(seq); arguments.append(block.blockHash)
+                arguments.append(bytes: EntityCodec.encode(change.key))
+                arguments.append(change.before) { $0.append(bytes: EntityCodec.encode($1)) }
+                arguments.append(change.after) { $0.append(bytes: EntityCodec.encode($1)) }
             }
         }
-        try HistoryRows.journal.insert(binds, into: db)
+        try HistoryRows.journal.insert(arguments, into: db)
     }
 
-    /// Inserts the range's events, unknown and quarantined logs, signature checks and issues.
-    static func writeHistory(_ range: RangeCommit, _ db: any DatabaseConnection) throws {
-        var binds: [SQLBind] = []
-        binds.reserveCapacity(range.logs.count * HistoryRows.events.columns.count)
+    /// Inserts the range's events (with their transactions and blocks), unknown and quarantined logs, signature checks
+    /// and issues.
+    static func writeHistory(_ range: RangeCommit, _ db: any DatabaseConnection, _ arguments: inout SQLArguments) throws {
+        arguments.removeAll()
         if range.rawLogs.isEmpty {
-            for log in range.logs { HistoryRows.appendEvent(log, raw: nil, &binds) }
+            for log in range.logs { HistoryRows.appendEvent(log, raw: nil, &arguments) }
         } else {
-            for (log, raw) in zip(range.logs, range.rawLogs) { HistoryRows.appendEvent(log, raw: raw, &binds) }
+            for (log, raw) in zip(range.logs, range.rawLogs) { HistoryRows.appendEvent(log, raw: raw, &arguments) }
         }
-        try HistoryRows.events.insert(binds, into: db)
+        try HistoryRows.events.insert(arguments, into: db)
 
-        binds = []
-        for log in range.unknown { HistoryRows.appendUnknown(log, &binds) }
-        try HistoryRows.unknownLogs.insert(binds, into: db)
+        // One row per transaction and per block of the events (logs arrive in chain order).
+        arguments.removeAll()
+        var lastTransaction: (block: UInt64, index: UInt64)?
+        for log in range.logs {
+            let p = log.position
+            if let last = lastTransaction, last.block == p.blockNumber, last.index == p.transactionIndex { continue }
+            lastTransaction = (p.blockNumber, p.transactionIndex)
+            arguments.append(p.blockNumber); arguments.append(p.transactionIndex); arguments.append(p.transactionHash)
+        }
+        try HistoryRows.transactions.insert(arguments, into: db)
+        arguments.removeAll()
+        var lastBlock: UInt64?
+        for log in range.logs where log.position.blockNumber != lastBlock {
+            lastBlock = log.position.blockNumber
+            arguments.append(log.position.blockNumber); arguments.append(log.position.blockHash)
+        }
+        try HistoryRows.eventBlocks.insert(arguments, into: db)
 
-        binds = []
-        for log in range.quarantined { HistoryRows.appendQuarantined(log, &binds) }
-        try HistoryRows.quarantinedLogs.insert(binds, into: db)
+        arguments.removeAll()
+        for log in range.unknown { HistoryRows.appendUnknown(log, &arguments) }
+        try HistoryRows.unknownLogs.insert(arguments, into: db)
 
-        binds = []
+        arguments.removeAll()
+        for log in range.quarantined { HistoryRows.appendQuarantined(log, &arguments) }
+        try HistoryRows.quarantinedLogs.insert(arguments, into: db)
+
+        arguments.removeAll()
         var seqs: [UInt64: Int] = [:]
         for check in range.signatureChecks {
             let seq = seqs[check.position.blockNumber, default: 0]
             seqs[check.position.blockNumber] = seq + 1
-            HistoryRows.appendCheck(check, seq: seq, &binds)
+            HistoryRows.appendCheck(check, seq: seq, &arguments)
         }
-        try HistoryRows.signatureChecks.insert(binds, into: db)
+        try HistoryRows.signatureChecks.insert(arguments, into: db)
 
-        binds = []
+        arguments.removeAll()
         seqs = [:]
         for issue in range.issues {
             let block = issue.position?.blockNumber ?? range.toBlock
             let seq = seqs[block, default: 0]
             seqs[block] = seq + 1
-            HistoryRows.appendIssue(issue, block: block, seq: seq, &binds)
+            HistoryRows.appendIssue(issue, block: block, seq: seq, &arguments)
         }
-        try HistoryRows.issues.insert(binds, into: db)
+        try HistoryRows.issues.insert(arguments, into: db)
     }
 }

@@ -39,7 +39,9 @@ extension SQLMirrorStore {
                     }
                 }
             }
-            try Self.writeEntities(restored, db)
+            var arguments = takeArguments()
+            defer { returnArguments(arguments) }
+            try Self.writeEntities(restored, db, &arguments)
 
             for (table, column) in HistoryRows.perBlockTables {
                 try db.execute("DELETE FROM \(unsafeRaw: table) WHERE \(unsafeRaw: column) > \(blockNumber)")

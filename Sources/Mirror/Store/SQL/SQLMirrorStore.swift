@@ -21,6 +21,16 @@ public final class SQLMirrorStore: MirrorStore {
     /// The database.
     public let pool: DatabasePool
     let logger: Logger
+    /// A parameter buffer reused by every commit (its storage grows to the largest range and stays).
+    private var spareArguments: SQLArguments?
+
+    func takeArguments() -> SQLArguments {
+        let taken = spareArguments ?? SQLArguments(capacity: 4096, byteCapacity: 65536)
+        spareArguments = nil
+        return taken
+    }
+
+    func returnArguments(_ arguments: SQLArguments) { spareArguments = arguments }
 
     /// The SQLite settings of the store's writer: the defaults (WAL, `synchronous=NORMAL`) with a 64 MiB page cache,
     /// so index pages of large backfills stay in memory.
@@ -107,20 +117,26 @@ public final class SQLMirrorStore: MirrorStore {
     // MARK: Entity writes (shared by commit and rewind)
 
     /// Writes the final value of each entity: upserts grouped by table in batches, deletes one by one.
-    static func writeEntities(_ finals: [(key: EntityKey, value: EntityValue?)], _ db: any DatabaseConnection) throws {
-        var upserts: [EntityCodec.Kind: [SQLBind]] = [:]
-        for (key, value) in finals {
-            let kind = EntityRows.kind(of: key)
-            if let value {
-                EntityRows.append(value, to: &upserts[kind, default: []])
+    static func writeEntities(_ finals: [(key: EntityKey, value: EntityValue?)], _ db: any DatabaseConnection,
+                              _ arguments: inout SQLArguments) throws {
+        var byKind: [EntityCodec.Kind: [Int]] = [:]
+        for (i, entry) in finals.enumerated() {
+            let kind = EntityRows.kind(of: entry.key)
+            if entry.value == nil {
+                arguments.removeAll()
+                EntityRows.appendKey(entry.key, to: &arguments)
+                try db.execute(EntityRows.table(kind).delete, arguments, parameters: 0..<arguments.count)
             } else {
-                var binds: [SQLBind] = []
-                EntityRows.appendKey(key, to: &binds)
-                try db.execute(SQLQuery(EntityRows.table(kind).delete, binds: binds))
+                byKind[kind, default: []].append(i)
             }
         }
         for table in EntityRows.all {
-            if let binds = upserts[table.kind] { try table.upsert.insert(binds, into: db) }
+            guard let indices = byKind[table.kind] else { continue }
+            arguments.removeAll()
+            for i in indices {
+                if let value = finals[i].value { EntityRows.append(value, to: &arguments) }
+            }
+            try table.upsert.insert(arguments, into: db)
         }
     }
 }
