@@ -12,17 +12,22 @@ import EthereumKit
 ///
 /// Reuse one value for many batches with `removeAll()` (it keeps its capacity).
 public struct SQLArguments: Sendable {
-    enum Kind: UInt8 { case null, integer, double, bool, text, blob, uint256, invalid }
+    @usableFromInline enum Kind: UInt8, Sendable { case null, integer, double, bool, text, blob, uint256, invalid }
 
     /// One value: its kind, and an integer (integer, double bits, bool) or a byte range of `bytes`.
-    struct Slot {
-        var kind: Kind
-        var length: Int32
-        var word: Int64
+    @usableFromInline struct Slot: Sendable {
+        @usableFromInline var kind: Kind
+        @usableFromInline var length: Int32
+        @usableFromInline var word: Int64
+        @inlinable init(kind: Kind, length: Int32, word: Int64) {
+            self.kind = kind
+            self.length = length
+            self.word = word
+        }
     }
 
-    private(set) var slots: [Slot] = []
-    private(set) var bytes: [UInt8] = []
+    @usableFromInline var slots: [Slot] = []
+    @usableFromInline var bytes: [UInt8] = []
 
     /// Empty arguments with room for `capacity` values and `byteCapacity` bytes of payload.
     public init(capacity: Int = 0, byteCapacity: Int = 0) {
@@ -42,15 +47,19 @@ public struct SQLArguments: Sendable {
     // MARK: Appending
 
     /// SQL NULL.
+    @inlinable
     public mutating func appendNull() { slots.append(Slot(kind: .null, length: 0, word: 0)) }
 
     /// An integer.
+    @inlinable
     public mutating func append(_ v: Int64) { slots.append(Slot(kind: .integer, length: 0, word: v)) }
 
     /// An integer.
+    @inlinable
     public mutating func append(_ v: Int) { append(Int64(v)) }
 
     /// An integer; above `Int64.max` it is an invalid parameter (bind such values as `UInt256`).
+    @inlinable
     public mutating func append(_ v: UInt64) {
         if let i = Int64(exactly: v) { append(i) } else { appendInvalid("the UInt64 \(v) is above Int64.max, the largest SQL integer; bind it as UInt256 instead") }
     }
@@ -59,9 +68,11 @@ public struct SQLArguments: Sendable {
     public mutating func append(_ v: Double) { slots.append(Slot(kind: .double, length: 0, word: Int64(bitPattern: v.bitPattern))) }
 
     /// A boolean.
+    @inlinable
     public mutating func append(_ v: Bool) { slots.append(Slot(kind: .bool, length: 0, word: v ? 1 : 0)) }
 
     /// UTF-8 text.
+    @inlinable
     public mutating func append(_ v: String) {
         var text = v
         let offset = bytes.count
@@ -70,6 +81,7 @@ public struct SQLArguments: Sendable {
     }
 
     /// Constant UTF-8 text.
+    @inlinable
     public mutating func append(_ v: StaticString) {
         let offset = bytes.count
         v.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -78,6 +90,7 @@ public struct SQLArguments: Sendable {
 
     /// Text that `write` appends to the storage as UTF-8 (it must append valid UTF-8 and nothing else): builds text
     /// such as JSON in place, without an intermediate `String`.
+    @inlinable
     public mutating func appendText(_ write: (inout [UInt8]) -> Void) {
         let offset = bytes.count
         write(&bytes)
@@ -85,6 +98,7 @@ public struct SQLArguments: Sendable {
     }
 
     /// Bytes.
+    @inlinable
     public mutating func append(bytes v: [UInt8]) {
         let offset = bytes.count
         bytes.append(contentsOf: v)
@@ -106,23 +120,27 @@ public struct SQLArguments: Sendable {
     }
 
     /// A 20-byte address blob.
+    @inlinable
     public mutating func append(_ a: Address) {
-        let offset = grow(by: 20)
-        bytes.withUnsafeMutableBytes { a.store(into: $0, at: offset) }
+        let offset = bytes.count
+        withUnsafeBytes(of: a.hi.bigEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: (a.mid.bigEndian, a.lo.bigEndian)) { bytes.append(contentsOf: $0) }
         slots.append(Slot(kind: .blob, length: 20, word: Int64(offset)))
     }
 
     /// A 32-byte hash blob.
+    @inlinable
     public mutating func append(_ h: Hash32) {
-        let offset = grow(by: 32)
-        bytes.withUnsafeMutableBytes { h.store(into: $0, at: offset) }
+        let offset = bytes.count
+        withUnsafeBytes(of: (h.w0.bigEndian, h.w1.bigEndian, h.w2.bigEndian, h.w3.bigEndian)) { bytes.append(contentsOf: $0) }
         slots.append(Slot(kind: .blob, length: 32, word: Int64(offset)))
     }
 
     /// An unsigned 256-bit integer (32-byte big-endian blob on SQLite, `numeric` on PostgreSQL).
+    @inlinable
     public mutating func append(_ u: UInt256) {
-        let offset = grow(by: 32)
-        bytes.withUnsafeMutableBytes { u.store(bigEndianInto: $0, at: offset) }
+        let offset = bytes.count
+        withUnsafeBytes(of: (u.l3.bigEndian, u.l2.bigEndian, u.l1.bigEndian, u.l0.bigEndian)) { bytes.append(contentsOf: $0) }
         slots.append(Slot(kind: .uint256, length: 32, word: Int64(offset)))
     }
 
@@ -142,11 +160,13 @@ public struct SQLArguments: Sendable {
     }
 
     /// An optional value: NULL when nil.
+    @inlinable
     public mutating func append<T>(_ v: T?, _ appendValue: (inout SQLArguments, T) -> Void) {
         if let v { appendValue(&self, v) } else { appendNull() }
     }
 
-    private mutating func appendInvalid(_ why: String) {
+    @usableFromInline
+    mutating func appendInvalid(_ why: String) {
         let offset = bytes.count
         bytes.append(contentsOf: Array(why.utf8))
         slots.append(Slot(kind: .invalid, length: Int32(bytes.count - offset), word: Int64(offset)))

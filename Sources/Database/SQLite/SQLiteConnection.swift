@@ -92,7 +92,7 @@ public final class SQLiteConnection: DatabaseConnection, TransactionControl {
     func executeInPlace(_ template: SQLTemplate, _ arguments: SQLArguments, parameters: Range<Int>) throws -> Int {
         let db = try handle()
         let sql = template.sql(for: .sqlite)
-        let stmt = try cache.statement(for: sql, db: db)
+        let stmt = try cache.statement(for: template, db: db)
         defer { finish(stmt) }
         let expected = Int(sqlite3_bind_parameter_count(stmt))
         guard expected == parameters.count, parameters.lowerBound >= 0, parameters.upperBound <= arguments.count else {

@@ -47,7 +47,6 @@ CREATE TABLE generator_markets (
     PRIMARY KEY (generator, market_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX generator_markets_by_market ON generator_markets (market_id, generator);
-CREATE INDEX generator_markets_by_market_state ON generator_markets (market_id, state);
 
 CREATE TABLE markets (
     id BLOB NOT NULL PRIMARY KEY,
@@ -88,8 +87,8 @@ CREATE TABLE asks (
     assigned_in_block INTEGER,
     completed_in_block INTEGER
 ) STRICT, WITHOUT ROWID;
+-- One secondary index: every state change of an ask moves its entries, so only what the queries use (market stats).
 CREATE INDEX asks_by_market_state ON asks (market_id, stored_state);
-CREATE INDEX asks_by_generator_state ON asks (generator, stored_state);
 
 CREATE TABLE enclave_keys (
     owner BLOB NOT NULL,

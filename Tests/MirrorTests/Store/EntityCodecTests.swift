@@ -79,6 +79,10 @@ import Testing
         #expect(names.count > 25, "many event kinds were encoded: \(names.count)")
         let joined = KalypsoEvent.joinedMarketplace(.init(generator: Address(hi: 0, mid: 0, lo: 0xab), marketId: UInt256(7), computeAllocation: .max,
                                                           terms: .calldata(MarketplaceJoinTerms(proofGenerationCost: UInt256(12_345_678_901_234_567_890), proposedTime: .zero))))
+        let proof = KalypsoEvent.proofCreated(.init(askId: .one, proof: [UInt8](repeating: 0xab, count: 65)))
+        #expect(EventJSON.fields(of: proof) == #"{"askId":"1","proof":"0x"# + String(repeating: "ab", count: 32) + #"…(65 bytes)"}"#)
+        let short = KalypsoEvent.proofCreated(.init(askId: .one, proof: [UInt8](repeating: 0xab, count: 64)))
+        #expect(EventJSON.fields(of: short) == #"{"askId":"1","proof":"0x"# + String(repeating: "ab", count: 64) + #""}"#)
         #expect(EventJSON.fields(of: joined) == #"{"generator":"0x00000000000000000000000000000000000000ab","marketId":"7","computeAllocation":"115792089237316195423570985008687907853269984665640564039457584007913129639935","enrichment":{"proofGenerationCost":"12345678901234567890","proposedTime":"0"}}"#)
     }
 

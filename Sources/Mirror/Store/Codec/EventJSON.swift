@@ -4,7 +4,8 @@ import Kalypso
 /// The `events.fields` column: an event's decoded parameters (names as declared) and, under `"enrichment"`, the
 /// fields the sync added, as one JSON object. For inspection with SQL tools; the mirror never reads it back.
 ///
-/// Numbers are decimal strings (uint256 does not fit a JSON number), addresses, hashes and bytes lowercase `0x` hex.
+/// Numbers are decimal strings (uint256 does not fit a JSON number), addresses, hashes and bytes lowercase `0x` hex
+/// (byte strings longer than 64 bytes abbreviated, see `JSONObjectWriter.bytes`).
 /// Written straight into a byte buffer (no Foundation, no per-field `String`): it runs once per stored log.
 enum EventJSON {
     /// The JSON object of `event`.
@@ -146,7 +147,7 @@ struct JSONObjectWriter {
         out.append(UInt8(ascii: ":"))
     }
 
-    private mutating func hexBody(_ bytes: UnsafeRawBufferPointer) {
+    private mutating func hexBody(_ bytes: UnsafeRawBufferPointer, closing: Bool = true) {
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: "0"))
         out.append(UInt8(ascii: "x"))
@@ -154,7 +155,7 @@ struct JSONObjectWriter {
             out.append(Self.hexDigits[Int(b >> 4)])
             out.append(Self.hexDigits[Int(b & 0x0f)])
         }
-        out.append(UInt8(ascii: "\""))
+        if closing { out.append(UInt8(ascii: "\"")) }
     }
 
     mutating func address(_ name: StaticString, _ a: Address) {
@@ -171,9 +172,19 @@ struct JSONObjectWriter {
         withUnsafeBytes(of: (h.w0.bigEndian, h.w1.bigEndian, h.w2.bigEndian, h.w3.bigEndian)) { hexBody($0) }
     }
 
+    /// Byte strings up to `fullBytes` long are written in full; longer ones (proofs, prover data, secrets) as their
+    /// first 32 bytes, `…` and the length, e.g. `"0x0102…(2048 bytes)"`: the JSON is for inspection, and the exact
+    /// bytes are in the raw `data` column and the entity tables.
+    static let fullBytes = 64
+
     mutating func bytes(_ name: StaticString, _ bytes: [UInt8]) {
         key(name)
-        bytes.withUnsafeBytes { hexBody($0) }
+        guard bytes.count > Self.fullBytes else {
+            bytes.withUnsafeBytes { hexBody($0) }
+            return
+        }
+        bytes.withUnsafeBytes { hexBody(UnsafeRawBufferPointer(rebasing: $0[0..<32]), closing: false) }
+        out.append(contentsOf: "…(\(bytes.count) bytes)\"".utf8)
     }
 
     mutating func bool(_ name: StaticString, _ v: Bool) {

@@ -112,13 +112,15 @@ extension SQLMirrorStore {
     static func finalValues(_ blocks: [BlockChanges]) -> [(key: EntityKey, value: EntityValue?)] {
         var index: [EntityKey: Int] = [:]
         var entries: [(first: (block: Int32, change: Int32), last: (block: Int32, change: Int32))] = []
-        for (b, block) in blocks.enumerated() {
-            for (c, change) in block.changes.changes.enumerated() {
+        // Index through the arrays (no copies of the changes' values, only of their keys).
+        for b in blocks.indices {
+            for c in blocks[b].changes.changes.indices {
+                let key = blocks[b].changes.changes[c].key
                 let at = (Int32(b), Int32(c))
-                if let i = index[change.key] {
+                if let i = index[key] {
                     entries[i].last = at
                 } else {
-                    index[change.key] = entries.count
+                    index[key] = entries.count
                     entries.append((at, at))
                 }
             }
