@@ -202,8 +202,7 @@ enum EntityRows {
         case .generatorMarket: return .generatorMarket(try generatorMarket(&r))
         case .market: return .market(try market(&r))
         case .ask: return .ask(try ask(&r))
-        case .key:
-            return .key(EnclaveKey(owner: try r.next(), keyIndex: try r.next(), publicKey: try r.next(), updatedInBlock: try r.next()))
+        case .key: return .key(try key(&r))
         case .pricing:
             return .pricing(Pricing(secretType: try enumValue(&r, SecretType.self), costPerInputBytes: try r.next(), minProvingTime: try r.next()))
         case .contract:
@@ -235,9 +234,8 @@ enum EntityRows {
     }
 
     private static func enumValue<T: RawRepresentable>(_ r: inout ColumnReader, _ type: T.Type) throws -> T where T.RawValue == UInt8 {
-        let raw: Int64 = try r.next()
-        guard let v = UInt8(exactly: raw).flatMap(T.init(rawValue:)) else {
-            throw MirrorStoreError(.corruptImage, "column \(r.index - 1) holds \(raw), not a \(T.self); rebuild the database with a fresh sync")
+        guard let v = try optionalEnum(&r, T.self) else {
+            throw MirrorStoreError(.corruptImage, "column \(r.index - 1) is NULL, not a \(T.self); rebuild the database with a fresh sync")
         }
         return v
     }
@@ -255,6 +253,10 @@ enum EntityRows {
         let block: UInt64? = try r.next()
         let clock: UInt256? = try r.next()
         return block.map { PendingIntent(requestedInBlock: $0, executableFromClock: clock) }
+    }
+
+    static func key(_ r: inout ColumnReader) throws -> EnclaveKey {
+        EnclaveKey(owner: try r.next(), keyIndex: try r.next(), publicKey: try r.next(), updatedInBlock: try r.next())
     }
 
     static func generator(_ r: inout ColumnReader) throws -> Generator {

@@ -147,15 +147,22 @@ struct JSONObjectWriter {
         out.append(UInt8(ascii: ":"))
     }
 
+    /// `"0x…` and the hex digits (and the closing quote): the space is added at once and filled through a pointer.
     private mutating func hexBody(_ bytes: UnsafeRawBufferPointer, closing: Bool = true) {
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: "0"))
-        out.append(UInt8(ascii: "x"))
-        for b in bytes {
-            out.append(Self.hexDigits[Int(b >> 4)])
-            out.append(Self.hexDigits[Int(b & 0x0f)])
+        let start = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: 3 + 2 * bytes.count + (closing ? 1 : 0)))
+        out.withUnsafeMutableBufferPointer { buffer in
+            Self.hexDigits.withUnsafeBufferPointer { digits in
+                buffer[start + 1] = UInt8(ascii: "0")
+                buffer[start + 2] = UInt8(ascii: "x")
+                var i = start + 3
+                for b in bytes {
+                    buffer[i] = digits[Int(b >> 4)]
+                    buffer[i + 1] = digits[Int(b & 0x0f)]
+                    i += 2
+                }
+            }
         }
-        if closing { out.append(UInt8(ascii: "\"")) }
     }
 
     mutating func address(_ name: StaticString, _ a: Address) {

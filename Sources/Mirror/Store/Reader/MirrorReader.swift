@@ -119,6 +119,19 @@ public final class SQLMirrorReader: MirrorReader {
         }
     }
 
+    /// The rows of an entity table (aliased `alias` in `where` and `tail`) matching `where`, decoded, keyed by `key`.
+    private static func records<T, K: Hashable>(_ db: any DatabaseConnection, _ table: EntityTable, alias: String, _ where: SQLQuery,
+                                                _ tail: SQLQuery, _ decode: (inout ColumnReader) throws -> T, key: (T) -> K) throws -> [K: T] {
+        var out: [K: T] = [:]
+        for row in try db.query("SELECT \(unsafeRaw: table.selectList(alias: alias)) FROM \(unsafeRaw: table.name) \(unsafeRaw: alias) WHERE \(`where`) \(tail)") {
+            var r = ColumnReader(row)
+            let value = try decode(&r)
+            out[key(value)] = value
+        }
+        return out
+    }
+
+    /// Listings matching `where` (table alias `gm`), by generator then market unless `tail` orders them otherwise.
     static func generatorRows(_ db: any DatabaseConnection, _ where: SQLQuery,
                               _ tail: SQLQuery = "ORDER BY gm.generator, gm.market_id") throws -> [GeneratorMarket] {
         try db.query("SELECT \(unsafeRaw: EntityRows.generatorMarkets.selectList(alias: "gm")) FROM generator_markets gm WHERE \(`where`) \(tail)").map { row in
@@ -127,32 +140,25 @@ public final class SQLMirrorReader: MirrorReader {
         }
     }
 
+    /// Generators matching `where` (table alias `g`).
     static func generatorRecords(_ db: any DatabaseConnection, _ where: SQLQuery, _ tail: SQLQuery = "") throws -> [Address: Generator] {
-        var out: [Address: Generator] = [:]
-        for row in try db.query("SELECT \(unsafeRaw: EntityRows.generators.selectList(alias: "g")) FROM generators g WHERE \(`where`) \(tail)") {
-            var r = ColumnReader(row)
-            let g = try EntityRows.generator(&r)
-            out[g.address] = g
-        }
-        return out
+        try records(db, EntityRows.generators, alias: "g", `where`, tail, EntityRows.generator, key: \.address)
     }
 
+    /// Markets matching `where` (table alias `m`).
     static func marketRecords(_ db: any DatabaseConnection, _ where: SQLQuery) throws -> [UInt256: Market] {
-        var out: [UInt256: Market] = [:]
-        for row in try db.query("SELECT \(unsafeRaw: EntityRows.markets.selectList(alias: "m")) FROM markets m WHERE \(`where`)") {
-            var r = ColumnReader(row)
-            let m = try EntityRows.market(&r)
-            out[m.id] = m
-        }
-        return out
+        try records(db, EntityRows.markets, alias: "m", `where`, "", EntityRows.market, key: \.id)
     }
 
+    /// Enclave keys matching `where` (table alias `k`).
     static func keyRecords(_ db: any DatabaseConnection, _ where: SQLQuery) throws -> [KeyID: EnclaveKey] {
-        var out: [KeyID: EnclaveKey] = [:]
-        for row in try db.query("SELECT \(unsafeRaw: EntityRows.keys.selectList(alias: "k")) FROM enclave_keys k WHERE \(`where`)") {
-            if case .key(let k) = try EntityRows.decode(.key, row) { out[k.id] = k }
-        }
-        return out
+        try records(db, EntityRows.keys, alias: "k", `where`, "", EntityRows.key, key: \.id)
+    }
+
+    /// A page of `limit` items from `fetched` (which holds up to `limit + 1`: one more means another page follows).
+    static func page<T>(_ fetched: [T], limit: Int, cursor: (T) -> String) -> Page<T> {
+        let items = Array(fetched.prefix(limit))
+        return Page(items: items, nextCursor: fetched.count > limit ? items.last.map(cursor) : nil)
     }
 
     static func position(_ r: inout ColumnReader, blockNumber: UInt64, logIndex: UInt64) throws -> LogPosition {

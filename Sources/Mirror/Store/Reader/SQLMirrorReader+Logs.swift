@@ -8,7 +8,7 @@ extension SQLMirrorReader {
         let after = try cursor.map { try PageCursor.position($0) }
         return try snapshot { db, _ in
             let clause: SQLQuery = after.map { "(block_number, log_index) > (\($0.block), \($0.index))" } ?? "1 = 1"
-            var items = try db.query("""
+            let items = try db.query("""
                 SELECT block_number, log_index, block_hash, transaction_index, transaction_hash, address, topics, data, event_name, error
                 FROM quarantined_logs WHERE \(clause) ORDER BY block_number, log_index LIMIT \(limit + 1)
                 """).map { row in
@@ -18,9 +18,7 @@ extension SQLMirrorReader {
                 return QuarantinedLog(position: position, address: try r.next(), topics: HistoryRows.topics(blob: try r.next()),
                                       data: try r.next(), eventName: try r.next(), error: try r.next())
             }
-            let more = items.count > limit
-            if more { items.removeLast() }
-            return Page(items: items, nextCursor: more ? items.last.map { PageCursor.of($0.position.blockNumber, $0.position.logIndex) } : nil)
+            return Self.page(items, limit: limit) { PageCursor.of($0.position.blockNumber, $0.position.logIndex) }
         }
     }
 
@@ -33,9 +31,8 @@ extension SQLMirrorReader {
             if query.mismatchesOnly { clause.append(" AND matches = \(false)") }
             if let expected = query.expected { clause.append(" AND expected = \(expected)") }
             let rows = try Self.checkRows(db, clause, "ORDER BY block_number, seq LIMIT \(query.limit + 1)")
-            let more = rows.count > query.limit
-            let page = Array(rows.prefix(query.limit))
-            return Page(items: page.map(\.check), nextCursor: more ? page.last.map { PageCursor.of($0.block, UInt64($0.seq)) } : nil)
+            let page = Self.page(rows, limit: query.limit) { PageCursor.of($0.block, UInt64($0.seq)) }
+            return Page(items: page.items.map(\.check), nextCursor: page.nextCursor)
         }
     }
 
@@ -76,9 +73,8 @@ extension SQLMirrorReader {
                 return (seq, StoredIssue(blockNumber: block, logIndex: try r.next(), transactionHash: try r.next(),
                                          code: try r.next(), severity: try r.next(), message: try r.next()))
             }
-            let more = rows.count > limit
-            let page = Array(rows.prefix(limit))
-            return Page(items: page.map(\.1), nextCursor: more ? page.last.map { PageCursor.of($0.1.blockNumber, $0.0) } : nil)
+            let page = Self.page(rows, limit: limit) { PageCursor.of($0.1.blockNumber, $0.0) }
+            return Page(items: page.items.map(\.1), nextCursor: page.nextCursor)
         }
     }
 

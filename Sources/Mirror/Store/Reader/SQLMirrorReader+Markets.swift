@@ -8,10 +8,8 @@ extension SQLMirrorReader {
         let after = try cursor.map { try PageCursor.uint256($0) }
         return try snapshot { db, sync in
             let clause: SQLQuery = after.map { "m.id > \($0)" } ?? "1 = 1"
-            var items = try Self.marketSummaries(db, clause, "ORDER BY m.id LIMIT \(limit + 1)", clock: sync.clock)
-            let more = items.count > limit
-            if more { items.removeLast() }
-            return Page(items: items, nextCursor: more ? items.last.map { PageCursor.of($0.market.id) } : nil)
+            let items = try Self.marketSummaries(db, clause, "ORDER BY m.id LIMIT \(limit + 1)", clock: sync.clock)
+            return Self.page(items, limit: limit) { PageCursor.of($0.market.id) }
         }
     }
 
