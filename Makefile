@@ -105,6 +105,14 @@ test-postgres: apt-deps postgres-deps
 postgres-deps:
 	@dpkg -s postgresql >/dev/null 2>&1 || { echo "installing: postgresql"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
+# ---- Mirror store on PostgreSQL (owner: mirror store) -------------------------------------------
+# The store and reader tests of MirrorTests against a throw-away PostgreSQL (one at a time: they share the
+# database's writer advisory lock).
+.PHONY: test-mirror-postgres
+test-mirror-postgres: apt-deps postgres-deps
+	swift build --build-tests $(SWIFT_FLAGS)
+	KALYPSO_TEST_MIRROR_BACKEND=postgres Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) --no-parallel \
+	  --filter 'SQLMirrorStoreTests|MirrorReaderTests'
 # ---- HTTP server benchmark (issue 7; standalone, not part of `bench` yet) -------------------
 # wrk against http-bench-server and against nginx serving the same body; DURATION=seconds (default 30).
 .PHONY: bench-http

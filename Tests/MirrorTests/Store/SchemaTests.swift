@@ -15,9 +15,29 @@ import Testing
             let relative = String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))
             onDisk[relative] = try String(contentsOf: url, encoding: .utf8)
         }
-        #expect(onDisk.keys.contains("sqlite/0001_mirror.sql"))
+        #expect(onDisk.keys.contains("sqlite/0001_mirror.sql") && onDisk.keys.contains("postgres/0001_mirror.sql"))
         #expect(EmbeddedMigrations.files == onDisk, "stale Sources/Mirror/Store/EmbeddedMigrations.swift: run `make embed`")
         #expect(try SQLMirrorStore.migrations(for: .sqlite).migrations.map(\.name) == ["0001_mirror"])
+        #expect(try SQLMirrorStore.migrations(for: .postgres).migrations.map(\.name) == ["0001_mirror"])
+    }
+
+    /// The store's SQL is shared: both dialects must have the same tables, columns (in order) and indexes.
+    @Test func bothDialectsDefineTheSameTablesAndColumns() throws {
+        func shape(_ sql: String) -> [String] {
+            var out: [String] = []
+            for line in sql.split(separator: "\n") {
+                let text = line.split(separator: "-", maxSplits: 1).first.map { String($0) } ?? ""
+                let words = text.split(separator: " ").map(String.init)
+                if words.first == "CREATE" { out.append(words.prefix(3).joined(separator: " ")) }
+                else if line.hasPrefix("    "), let column = words.first, column.allSatisfy({ $0.isLowercase || $0 == "_" }) { out.append("  " + column) }
+            }
+            return out
+        }
+        let sqlite = try #require(EmbeddedMigrations.files["sqlite/0001_mirror.sql"])
+        let postgres = try #require(EmbeddedMigrations.files["postgres/0001_mirror.sql"])
+        #expect(shape(sqlite).count > 150)
+        #expect(shape(sqlite) == shape(postgres))
+        #expect(!postgres.contains("BLOB") && !postgres.contains("STRICT") && !postgres.contains("ROWID"))
     }
 
     @Test func aChangedAppliedMigrationRefusesToStart() throws {
@@ -46,7 +66,6 @@ import Testing
         let error = #expect(throws: MirrorStoreError.self) { try SQLMirrorReader.open(location: .sqlite(path: path), logger: .disabled) }
         #expect(error?.code == .schema && error?.message.contains("sync") == true)
         #expect(throws: DatabaseError.self) { try SQLMirrorReader.open(location: .sqlite(path: dir.file("missing.sqlite")), logger: .disabled) }
-        #expect(throws: MirrorStoreError.self) { try SQLMirrorStore.migrations(for: .postgres) }
     }
 
     /// The store's SQL must run on PostgreSQL too (issue 8 adds only `Migrations/postgres/`): no SQLite-only syntax
