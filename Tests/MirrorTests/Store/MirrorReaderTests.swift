@@ -135,7 +135,7 @@ import Testing
             let stats = try #require(try reader.marketStats(.zero).value)
             #expect(stats.generatorsListed == 4)
             #expect(stats.generatorsByState == [.joined: 1, .wip: 1, .noComputeAvailable: 1, .requestedForExit: 1])
-            #expect(stats.price == Spread([UInt256(5), UInt256(9), UInt256(1)]))
+            #expect(stats.price == ValueSpread([UInt256(5), UInt256(9), UInt256(1)]))
             #expect(stats.price?.min == UInt256(1) && stats.price?.median == UInt256(5) && stats.price?.max == UInt256(9))
             #expect(stats.proposedTime?.min == UInt256(5) && stats.proposedTime?.median == UInt256(10) && stats.proposedTime?.max == UInt256(20))
             #expect(stats.asksByState == [.create: 1, .unassigned: 1, .assigned: 1, .deadlineCrossed: 1, .complete: 4])
@@ -146,9 +146,9 @@ import Testing
             #expect(try reader.marketStats(UInt256(9)).value == nil)
         }
         // The median of an even count is the floor of the mean of the middle two.
-        #expect(Spread([UInt256(1), UInt256(4)])?.median == UInt256(2))
-        #expect(Spread([UInt256.max, UInt256.max])?.median == .max)
-        #expect(Spread([]) == nil)
+        #expect(ValueSpread([UInt256(1), UInt256(4)])?.median == UInt256(2))
+        #expect(ValueSpread([UInt256.max, UInt256.max])?.median == .max)
+        #expect(ValueSpread([]) == nil)
     }
 
     @Test func asks() throws {

@@ -17,7 +17,7 @@ public protocol MirrorReader: Sendable {
     /// One generator with its derived values, listings and admin signature check.
     func generator(_ address: Address) throws -> Snapshot<GeneratorDetail?>
     /// A generator's listings by market id; nil when the mirror has neither the generator nor a listing of it.
-    func generatorMarkets(_ address: Address) throws -> Snapshot<[GeneratorListing]?>
+    func generatorMarkets(_ address: Address) throws -> Snapshot<[GeneratorMarketStatus]?>
     /// Markets by id.
     func markets(limit: Int, cursor: String?) throws -> Snapshot<Page<MarketSummary>>
     /// One market.

@@ -151,7 +151,7 @@ public struct GeneratorSummary: Sendable, Hashable {
 }
 
 /// A generator's listing in one market with its derived values.
-public struct GeneratorListing: Sendable, Hashable {
+public struct GeneratorMarketStatus: Sendable, Hashable {
     /// The mirrored `GeneratorInfoPerMarket` row.
     public var row: GeneratorMarket
     /// `getGeneratorState(generator, market)` (nil where the contract's getter would revert).
@@ -187,13 +187,13 @@ public struct GeneratorDetail: Sendable, Hashable {
     /// The overall state (see `GeneratorSummary.state`).
     public var state: GeneratorState?
     /// Its listings, by market id.
-    public var markets: [GeneratorListing]
+    public var markets: [GeneratorMarketStatus]
     /// The latest admin signature check of a transaction that emitted an event for it (nil if none was recorded).
     public var adminCheck: SignatureCheck?
 
     /// Creates a detail.
     public init(generator: Generator, idleCapacity: UInt256?, maxReducibleStake: UInt256?, availableCompute: ComputeFraction?,
-                state: GeneratorState?, markets: [GeneratorListing], adminCheck: SignatureCheck?) {
+                state: GeneratorState?, markets: [GeneratorMarketStatus], adminCheck: SignatureCheck?) {
         self.generator = generator; self.idleCapacity = idleCapacity; self.maxReducibleStake = maxReducibleStake
         self.availableCompute = availableCompute; self.state = state; self.markets = markets; self.adminCheck = adminCheck
     }
@@ -220,14 +220,14 @@ public struct MarketSummary: Sendable, Hashable {
 public enum MarketGeneratorFilter: String, Sendable, Hashable, CaseIterable {
     /// Every listing.
     case listed
-    /// Only listings an ask could be assigned to now (`GeneratorListing.eligibleNow`).
+    /// Only listings an ask could be assigned to now (`GeneratorMarketStatus.eligibleNow`).
     case eligible
 }
 
 /// A generator listed in a market, with the generator-wide values matching needs.
 public struct MarketGenerator: Sendable, Hashable {
     /// The listing and its derived values.
-    public var listing: GeneratorListing
+    public var listing: GeneratorMarketStatus
     /// The generator's record.
     public var generator: Generator
     /// The seed's AvailableCompute over all the generator's listings.
@@ -238,7 +238,7 @@ public struct MarketGenerator: Sendable, Hashable {
     public var hasUsableKey: Bool
 
     /// Creates an entry.
-    public init(listing: GeneratorListing, generator: Generator, availableCompute: ComputeFraction?,
+    public init(listing: GeneratorMarketStatus, generator: Generator, availableCompute: ComputeFraction?,
                 maxReducibleStake: UInt256?, hasUsableKey: Bool) {
         self.listing = listing; self.generator = generator; self.availableCompute = availableCompute
         self.maxReducibleStake = maxReducibleStake; self.hasUsableKey = hasUsableKey
@@ -247,7 +247,7 @@ public struct MarketGenerator: Sendable, Hashable {
 
 /// Minimum, median and maximum of a set of values (the median of an even count is the mean of the middle two,
 /// rounded down).
-public struct Spread: Sendable, Hashable {
+public struct ValueSpread: Sendable, Hashable {
     /// How many values.
     public var count: Int
     /// The smallest value.
@@ -284,9 +284,9 @@ public struct MarketStats: Sendable, Hashable {
     /// Listings by derived state (`getGeneratorState`; listings whose getter would revert are left out).
     public var generatorsByState: [GeneratorState: Int]
     /// `proofGenerationCost` over the JOINED listings whose terms are known.
-    public var price: Spread?
+    public var price: ValueSpread?
     /// `proposedTime` (G1 clock blocks) over the JOINED listings whose terms are known.
-    public var proposedTime: Spread?
+    public var proposedTime: ValueSpread?
     /// Asks by derived state at the reader's clock (`getAskState`).
     public var asksByState: [AskState: Int]
     /// Asks whose derived state is unknown (their body could not be enriched).
@@ -297,8 +297,8 @@ public struct MarketStats: Sendable, Hashable {
     public var medianProofTimeBlocks: UInt64?
 
     /// Creates statistics.
-    public init(marketId: UInt256, generatorsListed: Int, generatorsByState: [GeneratorState: Int], price: Spread?,
-                proposedTime: Spread?, asksByState: [AskState: Int], asksWithUnknownState: Int,
+    public init(marketId: UInt256, generatorsListed: Int, generatorsByState: [GeneratorState: Int], price: ValueSpread?,
+                proposedTime: ValueSpread?, asksByState: [AskState: Int], asksWithUnknownState: Int,
                 asksByOutcome: [AskOutcome: Int], medianProofTimeBlocks: UInt64?) {
         self.marketId = marketId; self.generatorsListed = generatorsListed; self.generatorsByState = generatorsByState
         self.price = price; self.proposedTime = proposedTime; self.asksByState = asksByState

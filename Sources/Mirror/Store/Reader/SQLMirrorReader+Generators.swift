@@ -83,7 +83,7 @@ extension SQLMirrorReader {
         }
     }
 
-    public func generatorMarkets(_ address: Address) throws -> Snapshot<[GeneratorListing]?> {
+    public func generatorMarkets(_ address: Address) throws -> Snapshot<[GeneratorMarketStatus]?> {
         try snapshot { db, sync in
             let rows = try Self.generatorRows(db, "gm.generator = \(address)")
             let records = try Self.generatorRecords(db, "g.address = \(address)")
@@ -94,7 +94,7 @@ extension SQLMirrorReader {
 
     /// The listings of `rows` with their derived state and eligibility (markets and keys loaded as needed).
     static func listings(_ db: any DatabaseConnection, rows: [GeneratorMarket], generators: [Address: Generator],
-                         clock: UInt256) throws -> [GeneratorListing] {
+                         clock: UInt256) throws -> [GeneratorMarketStatus] {
         let markets = try marketRecords(db, "m.id IN (\(list: Set(rows.map(\.marketId)).sorted()))")
         let keys = try keyRecords(db, "k.owner IN (\(list: Set(rows.map(\.generator)).sorted()))")
         return rows.map { listing($0, generator: generators[$0.generator], market: markets[$0.marketId], keys: keys, clock: clock) }
@@ -103,7 +103,7 @@ extension SQLMirrorReader {
     /// One listing's derived values. Eligibility asks `Eligibility.check` about an ask that meets the listing's own
     /// price and time and has not expired (expiry = clock + 1), and adds the private-market key rule.
     static func listing(_ row: GeneratorMarket, generator: Generator?, market: Market?, keys: [KeyID: EnclaveKey],
-                        clock: UInt256) -> GeneratorListing {
+                        clock: UInt256) -> GeneratorMarketStatus {
         let g = generator ?? .zero(row.generator)
         let reading = DerivedState.generatorState(row: row, generator: g)
         var reason: String?
@@ -125,7 +125,7 @@ extension SQLMirrorReader {
         } else {
             reason = "proofGenerationCost and proposedTime of \(row.key) are unknown (JoinedMarketplace not enriched)"
         }
-        return GeneratorListing(row: row, state: reading?.state, idleCapacity: reading?.idleCapacity ?? .zero,
+        return GeneratorMarketStatus(row: row, state: reading?.state, idleCapacity: reading?.idleCapacity ?? .zero,
                                 computePerProof: AvailableCompute.computePerProof(row: row, generator: g),
                                 eligibleNow: reason == nil, ineligibleReason: reason)
     }

@@ -85,8 +85,8 @@ extension SQLMirrorReader {
                 var r = ColumnReader(row)
                 if let state = try EntityRows.ask(&r).state(at: sync.clock) { asksByState[state, default: 0] += 1 } else { unknown += 1 }
             }
-            return MarketStats(marketId: id, generatorsListed: rows.count, generatorsByState: byState, price: Spread(prices),
-                               proposedTime: Spread(times), asksByState: asksByState, asksWithUnknownState: unknown,
+            return MarketStats(marketId: id, generatorsListed: rows.count, generatorsByState: byState, price: ValueSpread(prices),
+                               proposedTime: ValueSpread(times), asksByState: asksByState, asksWithUnknownState: unknown,
                                asksByOutcome: byOutcome, medianProofTimeBlocks: try Self.medianProofTime(db, market: id))
         }
     }
