@@ -80,7 +80,8 @@ clean:
 # A trailing :public makes the enum public (for a support module shared by several targets).
 EMBED_RESOURCES := \
 	Tests/DatabaseTestSupport/Fixtures/Embedded:Tests/DatabaseTestSupport/EmbeddedFixtures.swift:EmbeddedFixtures:public \
-	ABI:Sources/Mirror/Deployment/EmbeddedABIs.swift:EmbeddedABIs
+	ABI:Sources/Mirror/Deployment/EmbeddedABIs.swift:EmbeddedABIs \
+	Migrations:Sources/Mirror/Store/EmbeddedMigrations.swift:EmbeddedMigrations
 
 .PHONY: embed check-embedded
 embed:
@@ -105,6 +106,14 @@ test-postgres: apt-deps postgres-deps
 postgres-deps:
 	@dpkg -s postgresql >/dev/null 2>&1 || { echo "installing: postgresql"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
+# ---- Mirror store on PostgreSQL (owner: mirror store) -------------------------------------------
+# The store and reader tests of MirrorTests against a throw-away PostgreSQL (one at a time: they share the
+# database's writer advisory lock).
+.PHONY: test-mirror-postgres
+test-mirror-postgres: apt-deps postgres-deps
+	swift build --build-tests $(SWIFT_FLAGS)
+	KALYPSO_TEST_MIRROR_BACKEND=postgres Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) --no-parallel \
+	  --filter 'SQLMirrorStoreTests|MirrorReaderTests'
 # ---- HTTP server benchmark (issue 7; standalone, not part of `bench` yet) -------------------
 # wrk against http-bench-server and against nginx serving the same body; DURATION=seconds (default 30).
 .PHONY: bench-http

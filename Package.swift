@@ -75,8 +75,9 @@ let package = Package(
         // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),
         // MirrorTests: unit tests of decoding, enrichment, store and sync (no node; RPCChainReader tests use an
-        // in-process FaultInjection server on 127.0.0.1, port 0).
-        .testTarget(name: "MirrorTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "FaultInjection", "Telemetry"]),
+        // in-process FaultInjection server on 127.0.0.1, port 0; the store's tests use SQLite files in temp folders).
+        .testTarget(name: "MirrorTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "FaultInjection", "Database",
+                                                        "DatabaseTestSupport", "Telemetry"]),
         // Operator: unit tests (no node); integration tests start a devnode subprocess (port 0) and run the CLI binary.
         .testTarget(name: "OperatorTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC"]),
         .testTarget(name: "OperatorIntegrationTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC", "Telemetry"]),
