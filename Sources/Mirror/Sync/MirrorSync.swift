@@ -126,7 +126,9 @@ public actor MirrorSync {
         defer {
             prefetch?.task.cancel()
             prefetch = nil
-            subscribers.withLock { subs in for c in subs.values { c.finish() }; subs.removeAll() }
+            // Finish outside the lock: `finish()` runs `onTermination`, which takes the lock.
+            let subs = subscribers.withLock { subs in defer { subs.removeAll() }; return Array(subs.values) }
+            for c in subs { c.finish() }
         }
         var action = machine.start()
         while true {
