@@ -45,7 +45,9 @@ import Testing
             var consistent: [Bool] = []
             for await event in events {
                 // At every published point, memory equals the database.
-                if case .committed(let c) = event { consistent.append(c.state == store.state) }
+                if case .committed(let c) = event {
+                    consistent.append(c.state == store.history.withLock { $0[c.cursor.blockNumber] })
+                }
             }
             return consistent
         }

@@ -16,6 +16,8 @@ final class InMemoryMirrorStore: MirrorStore, @unchecked Sendable {
     private(set) var commits = 0
     private(set) var rewinds: [UInt64] = []
     private(set) var head: UInt64?
+    /// The state after each commit, by cursor block (guarded: subscribers read it from other tasks).
+    let history = Mutex<[UInt64: KalypsoState]>([:])
     var failNextCommits = 0
 
     func loadState() throws -> (state: KalypsoState, cursor: Checkpoint?, window: [BlockRecord]) { (state, cursor, window) }
@@ -38,6 +40,8 @@ final class InMemoryMirrorStore: MirrorStore, @unchecked Sendable {
         window.removeAll { $0.number < floor }
         journal.removeAll { $0.blockNumber < floor }
         commits += 1
+        let snapshot = state
+        history.withLock { $0[range.cursor.blockNumber] = snapshot }
     }
 
     func rewind(to blockNumber: UInt64, reason: String) throws -> [ChangeSet] {
