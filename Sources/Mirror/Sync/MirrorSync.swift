@@ -178,13 +178,16 @@ public actor MirrorSync {
     private func fetchRange(_ request: RangeRequest) async -> SyncAction {
         let data: FetchedRange
         do {
-            if let p = prefetch, p.request == request {
+            let key = matchingEngineKey
+            if let p = prefetch, p.request == request, let ahead = try? await p.task.value, ahead.matchingEngineKey == key {
                 prefetch = nil
-                data = try await p.task.value
+                data = ahead
             } else {
+                // No prefetch, another range, a failed prefetch, or one enriched with a matching-engine key the
+                // previous range changed: fetch it now.
                 prefetch?.task.cancel()
                 prefetch = nil
-                data = try await Self.fetch(request, source: source, pipeline: pipeline, addresses: deployment.addresses)
+                data = try await Self.fetch(request, source: source, pipeline: pipeline, addresses: deployment.addresses, matchingEngineKey: key)
             }
         } catch {
             return failed(request, error)
@@ -195,8 +198,8 @@ public actor MirrorSync {
         if case .applyRange = next {
             fetched = data
             if settings.prefetch, let ahead = machine.speculativeNext(after: request) {
-                let (source, pipeline, addresses) = (self.source, self.pipeline, deployment.addresses)
-                prefetch = (ahead, Task { try await Self.fetch(ahead, source: source, pipeline: pipeline, addresses: addresses) })
+                let (source, pipeline, addresses, key) = (self.source, self.pipeline, deployment.addresses, matchingEngineKey)
+                prefetch = (ahead, Task { try await Self.fetch(ahead, source: source, pipeline: pipeline, addresses: addresses, matchingEngineKey: key) })
             }
         } else if case .cursorReorged(let nodeHash) = verdict {
             logger.notice("reorg detected: the cursor block is no longer canonical",
@@ -204,6 +207,9 @@ public actor MirrorSync {
         }
         return next
     }
+
+    /// The matching-engine key the mirror knows now (enrichment checks relay signatures against it).
+    private var matchingEngineKey: [UInt8]? { state.matchingEngineKey(proofMarketplace: deployment.proofMarketplace)?.publicKey }
 
     private func failed(_ request: RangeRequest, _ error: any Error) -> SyncAction {
         if let limit = error as? ProviderLimitError {
@@ -228,7 +234,8 @@ public actor MirrorSync {
             return machine.rangeFailed(request, .transient("the header of block \(request.range.upperBound) is missing"))
         }
         let cursor = Checkpoint(blockNumber: toHeader.number, blockHash: toHeader.hash)
-        let (changes, issues) = reduce(data)
+        let (changes, reduceIssues) = reduce(data)
+        let issues = data.issues + reduceIssues
         let blocks = data.headers.values.compactMap { $0 }.filter { request.range.contains($0.number) }
             .sorted { $0.number < $1.number }.map(Self.record)
         let commit = RangeCommit(fromBlock: request.range.lowerBound, toBlock: request.range.upperBound, cursor: cursor,
@@ -343,7 +350,8 @@ public actor MirrorSync {
     static func record(_ h: BlockHeader) -> BlockRecord { BlockRecord(number: h.number, hash: h.hash, parentHash: h.parentHash) }
 
     /// Fetches logs and headers, decodes, and enriches (unless the logs and headers already disagree).
-    static func fetch(_ request: RangeRequest, source: any SyncChainSource, pipeline: SyncPipeline, addresses: [Address]) async throws -> FetchedRange {
+    static func fetch(_ request: RangeRequest, source: any SyncChainSource, pipeline: SyncPipeline, addresses: [Address],
+                      matchingEngineKey: [UInt8]?) async throws -> FetchedRange {
         async let logsTask = source.logs(in: request.range, addresses: addresses)
         async let baseHeaders = source.headers(request.headers)
         var logs = try await logsTask
@@ -354,21 +362,24 @@ public actor MirrorSync {
         if !extra.isEmpty {
             for (n, h) in try await source.headers(extra) { headers[n] = h }
         }
-        var data = FetchedRange(request: request, logs: logs, headers: headers)
+        var data = FetchedRange(request: request, logs: logs, headers: headers, matchingEngineKey: matchingEngineKey)
         let consistent = logs.allSatisfy { log in !log.removed && (headers[log.blockNumber] ?? nil)?.hash == log.blockHash }
         guard consistent else { return data }  // verify() will reject it; don't spend enrichment calls on it
         var events: [KalypsoLog] = []
         for log in logs {
             switch pipeline.decode(log) {
-            case .event(let e): events.append(e)
+            case .event(let e):
+                events.append(e)
+                data.eventLogs.append(log)
             case .unknown(let u): data.unknown.append(u)
             case .quarantined(let q): data.quarantined.append(q)
             }
         }
         try Task.checkCancellation()
-        let enriched = try await pipeline.enrich(events)
+        let enriched = try await pipeline.enrich(events, matchingEngineKey)
         data.enriched = enriched.logs
         data.signatureChecks = enriched.signatureChecks
+        data.issues = enriched.issues
         return data
     }
 }
@@ -378,7 +389,12 @@ struct FetchedRange: Sendable {
     var request: RangeRequest
     var logs: [Log]
     var headers: [UInt64: BlockHeader?]
+    /// The key `enrich` checked relay signatures against.
+    var matchingEngineKey: [UInt8]?
+    /// The RPC logs of the events, in the order of `enriched`.
+    var eventLogs: [Log] = []
     var enriched: [KalypsoLog] = []
+    var issues: [InconsistencyError] = []
     var unknown: [UnknownLog] = []
     var quarantined: [QuarantinedLog] = []
     var signatureChecks: [SignatureCheck] = []

@@ -115,8 +115,7 @@ public struct ReorgDetector: Sendable, Hashable {
 
     /// Where to rewind to, given the node's hashes at `forkSearchNumbers` (a missing entry: the node has no block).
     public enum ForkResolution: Sendable, Hashable {
-        /// Undo every block above `block` (`block` = `startBlock − 1` undoes everything); `orphaned` recorded blocks
-        /// differ from the node's.
+        /// Undo every block above the recorded block `block`; `orphaned` recorded blocks differ from the node's.
         case rewind(to: UInt64, orphaned: Int)
         /// No recorded block matches the node, or the node has none of them: nothing proves a fork yet (wait).
         case inconclusive(String)
@@ -135,10 +134,7 @@ public struct ReorgDetector: Sendable, Hashable {
         guard orphaned > 0 else {
             return .inconclusive("the node returned none of the \(window.count) recorded blocks; it is probably behind")
         }
-        // Nothing recorded matches. If the journal still covers everything since the start block, undo it all.
-        if floor <= startBlock {
-            return .rewind(to: startBlock == 0 ? 0 : startBlock - 1, orphaned: orphaned)
-        }
+        // Nothing recorded matches: the fork is below every block the store can rewind to.
         let oldest = window.first, newest = window.last
         return .deep(DeepReorgError(depth: depth, oldest: oldest, newest: newest,
                                     nodeHashAtNewest: newest.flatMap { nodeHashes[$0.number] }))

@@ -11,22 +11,27 @@ public struct SyncPipeline: Sendable {
         public var logs: [KalypsoLog]
         /// The signatures verified in their transactions.
         public var signatureChecks: [SignatureCheck]
+        /// What enrichment found worth storing (calldata that disagreed with its event, end-of-block reads, …).
+        public var issues: [InconsistencyError]
 
         /// Creates a result.
-        public init(logs: [KalypsoLog], signatureChecks: [SignatureCheck]) {
+        public init(logs: [KalypsoLog], signatureChecks: [SignatureCheck], issues: [InconsistencyError] = []) {
             self.logs = logs
             self.signatureChecks = signatureChecks
+            self.issues = issues
         }
     }
 
     /// Decodes one RPC log of a watched contract.
     public var decode: @Sendable (Log) -> DecodedLog
-    /// Fills in what the events lack (calldata or pinned calls) and verifies signatures; the headers of the range
-    /// are passed for the blocks' clocks. Throws on RPC failures (the range is retried).
-    public var enrich: @Sendable ([KalypsoLog]) async throws -> Enriched
+    /// Fills in what the events lack (calldata or pinned calls) and verifies signatures. The second argument is the
+    /// matching-engine key the mirror knows before the range (the expected signer of `relayBatchAssignTasks`).
+    /// Throws on RPC failures and reorgs seen during the reads (the range is retried).
+    public var enrich: @Sendable ([KalypsoLog], _ matchingEngineKey: [UInt8]?) async throws -> Enriched
 
     /// Creates a pipeline from its stages.
-    public init(decode: @escaping @Sendable (Log) -> DecodedLog, enrich: @escaping @Sendable ([KalypsoLog]) async throws -> Enriched) {
+    public init(decode: @escaping @Sendable (Log) -> DecodedLog,
+                enrich: @escaping @Sendable ([KalypsoLog], _ matchingEngineKey: [UInt8]?) async throws -> Enriched) {
         self.decode = decode
         self.enrich = enrich
     }

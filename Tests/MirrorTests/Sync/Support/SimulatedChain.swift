@@ -145,7 +145,7 @@ final class SimulatedChain: SyncChainSource, @unchecked Sendable {
         } catch {
             return .quarantined(QuarantinedLog(position: position, address: log.address, topics: log.topics, data: log.data, eventName: nil, error: "\(error)"))
         }
-    }, enrich: { logs in
+    }, enrich: { logs, _ in
         let enriched = logs.map { log -> KalypsoLog in
             guard case .registeredGenerator(var e) = log.event else { return log }
             e.registration = .calldata(GeneratorRegistration(rewardAddress: e.generator, generatorData: Array("sim".utf8)))
@@ -160,7 +160,7 @@ final class SimulatedChain: SyncChainSource, @unchecked Sendable {
     func referenceState() async throws -> KalypsoState {
         var events: [KalypsoLog] = []
         for log in canonicalLogs { if case .event(let e) = Self.pipeline.decode(log) { events.append(e) } }
-        let enriched = try await Self.pipeline.enrich(events).logs
+        let enriched = try await Self.pipeline.enrich(events, nil).logs
         var state = KalypsoState()
         let headers = state_headers()
         for tx in TransactionLogs.group(enriched, clock: { UInt256(headers[$0.blockNumber] ?? 0) }) {
