@@ -1,5 +1,6 @@
 import EthereumKit
 import JSONRPC
+import Kalypso
 
 /// Start-up checks against the node, before anything is synced: the node's `eth_chainId` must be the configured
 /// chain id (a mismatch refuses to start), and each contract address must hold code at the node's head (a typo or a
