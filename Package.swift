@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Mirror", dependencies: ["EthereumKit", "Kalypso", "JSONRPC", "Database", "Telemetry"]),
 
         // MARK: The executable.
-        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry"]),
+        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "Mirror", "Kalypso", "JSONRPC", "Database"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
         .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1"]),

@@ -1,0 +1,122 @@
+import Dispatch
+import Foundation
+import JSONRPC
+import Mirror
+import Telemetry
+
+/// `kalypso-mirror sync`: backfill from the start block, then follow the head.
+enum SyncCommand: CLICommand {
+    static let name = "sync"
+    static let summary = "Mirror the Kalypso contracts into the database (backfill, then follow the head)"
+    static var help: String {
+        """
+        Usage: kalypso-mirror sync [--once | --until N] [--no-progress] [configuration]
+
+        Syncs the three Kalypso G1 contracts into the database: one eth_getLogs per block range over all of them,
+        decoded, enriched (calldata, or eth_call pinned to the log's block hash — never latest), reduced and
+        committed in ONE database transaction per range together with the cursor and the reorg window.
+
+          --once          catch up with head − confirmations, then exit (default: keep following the head)
+          --until N       sync up to block N (waits for it to be confirmed), then exit
+          --no-progress   no progress line even on a terminal
+
+        On a terminal, a progress line shows blocks/s, logs/s and the ETA during the backfill; logs go to standard
+        error as logfmt (or JSON with --log-format json). SIGINT / SIGTERM stop it after the current commit.
+        Restarting resumes from the committed cursor; kill -9 at any moment loses at most the uncommitted range.
+
+        Reorgs within --reorg-window blocks are detected (block-hash linkage every poll) and undone exactly from the
+        undo journal; a deeper reorg stops the sync with exit code 1 and a message that says what to do.
+        The node's eth_chainId must equal the configured chain id, and every contract address must hold code.
+
+        Exit codes: 0 caught up or stopped, 1 run-time failure (deep reorg, database), 2 configuration error.
+
+        \(MirrorOptions.helpText)
+        """
+    }
+
+    static func run(_ arguments: inout Arguments) async throws -> Int32 {
+        let once = arguments.flag("--once")
+        let untilText = try arguments.option("--until")
+        let noProgress = arguments.flag("--no-progress")
+        let configuration = try MirrorOptions.load(&arguments, scope: .chain)
+        try arguments.finish()
+        guard let chain = configuration.chain else { throw CLIError.usage("sync needs the chain settings") }
+        var mode: SyncStateMachine.Mode = once ? .once : .follow
+        if let untilText {
+            guard !once, let n = UInt64(untilText) else { throw CLIError.usage("--until takes a block number (and not together with --once)") }
+            mode = .until(n)
+        }
+
+        let progress = (!noProgress && Console.stderrIsTerminal) ? ProgressLine(format: configuration.logFormat) : nil
+        let logger = MirrorOptions.logger(configuration, label: "mirror.sync", sink: progress?.sink)
+        let metrics = MetricsRegistry()
+        logger.info("starting", configuration.summary + [("mode", "\(mode)")])
+
+        let client: JSONRPCClient
+        do { client = try await MirrorRuntime.connect(chain, logger: logger, metrics: metrics) } catch let e as ConfigurationError {
+            throw CLIError.usage(e.message)
+        }
+        defer { client.shutdown() }
+        let store: SQLMirrorStore
+        do { store = try MirrorRuntime.openStore(configuration.database, logger: logger) } catch {
+            throw CLIError.failure("cannot open the database \(configuration.database): \(error)")
+        }
+        defer { store.pool.close() }
+        let pipeline = try MirrorRuntime.pipeline(chain.deployment, client: client, logger: logger)
+        let sync = try MirrorSync(deployment: chain.deployment, settings: MirrorSync.Settings(chain, mode: mode),
+                                  source: JSONRPCChainSource(client: client), pipeline: pipeline, store: store,
+                                  logger: logger, metrics: metrics)
+
+        let signals = SignalHandlers { signal in
+            logger.notice("stopping after the current commit", [("signal", signal == SIGINT ? "SIGINT" : "SIGTERM")])
+            sync.requestStop()
+        }
+        defer { signals.cancel() }
+
+        let events = sync.events()
+        let watcher = Task {
+            for await event in events {
+                if case .committed(let range) = event, let progress {
+                    let target = range.head > chain.confirmations ? range.head - chain.confirmations : range.head
+                    progress.committed(range, target: max(target, range.cursor.blockNumber))
+                }
+            }
+        }
+        do {
+            let outcome = try await sync.run()
+            await watcher.value
+            progress?.finish()
+            let cursor = await sync.cursor
+            logger.info(outcome == .finished ? "caught up" : "stopped",
+                        [("cursor", cursor.map { String($0.blockNumber) } ?? "-"), ("cursor_hash", cursor.map { "\($0.blockHash)" } ?? "-"),
+                         ("reorgs", String(await sync.reorgsUndone)), ("logs", String(Int(metrics.value(MirrorMetrics.logs) ?? 0)))])
+            return 0
+        } catch let error as DeepReorgError {
+            await watcher.value
+            progress?.finish()
+            Console.err("error: \(error.message)")
+            return 1
+        }
+    }
+}
+
+/// SIGINT and SIGTERM handlers for the duration of a command (the default action is restored by `cancel`).
+final class SignalHandlers: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(_ handler: @escaping @Sendable (Int32) -> Void) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { handler(sig) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() {
+        for s in sources { s.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
