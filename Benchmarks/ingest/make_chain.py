@@ -15,7 +15,8 @@ Output (OUT_DIR):
   meta.json          chainId, contract addresses, startBlock, head, counts, range size
   blocks.jsonl       one block per line: {"block": <eth_getBlockByNumber(n, true) object>, "logs": [<log>…]}
   calls.jsonl        {"to", "data", "blockHash", "result"} per pinned eth_call the mirror makes
-  ranges/NNNNN.json  the eth_getLogs JSON-RPC response of each `--range`-block range (offline ingest input)
+  ranges/NNNNN.json  the eth_getLogs result (a JSON array of logs) of each `--range`-block range (offline ingest
+                     input); meta.json "rangeBounds" lists their [from, to]
 """
 from __future__ import annotations
 
@@ -272,14 +273,14 @@ def write_ranges(out, head, start, size):
         for line in f:
             rec = json.loads(line)
             by_block[int(rec["block"]["number"], 16)] = rec["logs"]
-    index = 0
+    bounds = []
     for lo in range(start, head + 1, size):
         hi = min(head, lo + size - 1)
         logs = [log for b in range(lo, hi + 1) for log in by_block.get(b, [])]
-        with open(os.path.join(ranges, f"{index:05d}.json"), "w") as f:
-            json.dump({"jsonrpc": "2.0", "id": index + 1, "result": logs, "fromBlock": lo, "toBlock": hi}, f, separators=(",", ":"))
-        index += 1
-    return index
+        with open(os.path.join(ranges, f"{len(bounds):05d}.json"), "w") as f:
+            json.dump(logs, f, separators=(",", ":"))
+        bounds.append([lo, hi])
+    return bounds
 
 
 def main():
@@ -291,10 +292,10 @@ def main():
     a = p.parse_args()
     chain = Chain(a)
     head = chain.build(a.logs, a.out)
-    count = write_ranges(a.out, head, chain.start_block, a.range)
+    bounds = write_ranges(a.out, head, chain.start_block, a.range)
     meta = {"chainId": CHAIN_ID, "generatorRegistry": chain.gr, "proofMarketplace": chain.pmp, "entityKeyRegistry": chain.er,
             "startBlock": chain.start_block, "head": head, "logs": chain.log_count, "asks": len(chain.asks),
-            "markets": len(chain.markets), "generators": len(chain.registered), "range": a.range, "ranges": count, "seed": a.seed}
+            "markets": len(chain.markets), "generators": len(chain.registered), "range": a.range, "rangeBounds": bounds, "seed": a.seed}
     with open(os.path.join(a.out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
     print(json.dumps(meta))

@@ -55,6 +55,8 @@ def jsonable(v):
 def main():
     chain, seconds = sys.argv[1], float(sys.argv[2])
     table = event_table()
+    with open(os.path.join(chain, "meta.json")) as f:
+        bounds = json.load(f)["rangeBounds"]
     files = sorted(glob.glob(os.path.join(chain, "ranges", "*.json")))
     with tempfile.TemporaryDirectory() as tmp:
         db = sqlite3.connect(os.path.join(tmp, "peer.sqlite"), isolation_level=None)
@@ -65,11 +67,11 @@ def main():
         db.execute("CREATE TABLE cursor (id INTEGER PRIMARY KEY, block INTEGER)")
         start = time.process_time()
         logs = 0
-        for path in files:
+        for path, (_, to_block) in zip(files, bounds):
             with open(path, "rb") as f:
-                response = json.loads(f.read())
+                result = json.loads(f.read())
             rows = []
-            for log in response["result"]:
+            for log in result:
                 name, inputs = table[log["topics"][0]]
                 topics = iter(log["topics"][1:])
                 indexed = [decode([type_of(p)], bytes.fromhex(next(topics)[2:]))[0] for p in inputs if p["indexed"]]
@@ -82,7 +84,7 @@ def main():
                              json.dumps(values)))
             db.execute("BEGIN")
             db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
-            db.execute("INSERT INTO cursor VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET block = excluded.block", (response["toBlock"],))
+            db.execute("INSERT INTO cursor VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET block = excluded.block", (to_block,))
             db.execute("COMMIT")
             logs += len(rows)
             if time.process_time() - start >= seconds:

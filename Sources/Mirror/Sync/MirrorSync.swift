@@ -260,25 +260,7 @@ public actor MirrorSync {
 
     /// Applies the range's events block by block; returns each block's merged change set and every issue.
     private func reduce(_ data: FetchedRange) -> ([BlockChanges], [InconsistencyError]) {
-        var changes: [BlockChanges] = []
-        var issues: [InconsistencyError] = []
-        var start = 0
-        let logs = data.enriched
-        while start < logs.count {
-            let block = logs[start].position.blockNumber
-            var end = start
-            while end < logs.count, logs[end].position.blockNumber == block { end += 1 }
-            let header = data.headers[block] ?? nil
-            let clock = UInt256(header?.l1BlockNumber ?? block)
-            let transactions = TransactionLogs.group(Array(logs[start..<end]), clock: { _ in clock })
-            let reduction = KalypsoReducer.apply(transactions, to: &state)
-            issues += reduction.issues
-            if !reduction.changeSet.isEmpty {
-                changes.append(BlockChanges(blockNumber: block, blockHash: logs[start].position.blockHash, changes: reduction.changeSet))
-            }
-            start = end
-        }
-        return (changes, issues)
+        RangeReducer.reduce(data.enriched, clock: { block in UInt256((data.headers[block] ?? nil)?.l1BlockNumber ?? block) }, state: &state)
     }
 
     private func record(_ commit: RangeCommit, issues: [InconsistencyError]) {
