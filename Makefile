@@ -143,3 +143,14 @@ bench-out/%: Benchmarks/%.c
 # or FUZZ_RUNS executions; output in fuzz-out/ (git-ignored).
 fuzz: apt-deps
 	Fuzz/run.sh
+# ---- Matching engine (issue 6) -----------------------------------------------------------------
+# test-matching: unit and property tests (engine = brute-force oracle on random states).
+# bench-matching: one round of 10k asks × 10k generators × 100 markets vs the oracle (also part of `make bench`).
+.PHONY: test-matching bench-matching
+test-matching:
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS) --filter MatchingTests
+
+bench-matching: apt-deps
+	swift build -c release --product kalypso-bench $(SWIFT_FLAGS)
+	.build/release/kalypso-bench $(BENCH_ARGS) matching

@@ -37,6 +37,8 @@ let package = Package(
         .executableTarget(name: "http-bench-server", dependencies: ["HTTPServer", "Telemetry"], path: "Sources/HTTPBenchServer"),
         // MARK: Kalypso G1: typed events, state model, pure reducer, derived values, eligibility. No I/O.
         .target(name: "Kalypso", dependencies: ["EthereumKit"]),
+        // MARK: Matching engine (issue 6): the contract's assignTask rules, deterministic policy, signed batches. No I/O.
+        .target(name: "Matching", dependencies: ["Kalypso", "EthereumKit", "Telemetry"]),
         // MARK: JSON-RPC client over libcurl: transport, retries, failover, typed eth_ calls, fast JSON scanner.
         .target(name: "JSONRPC", dependencies: ["EthereumKit", "Telemetry", "CCurl"]),
         // MARK: A scriptable HTTP/1.1 server and fault-injecting proxy for tests (not linked into the executable).
@@ -49,7 +51,7 @@ let package = Package(
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "Mirror", "Kalypso", "JSONRPC", "Database"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
-        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1"]),
+        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
@@ -63,6 +65,7 @@ let package = Package(
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
         // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),

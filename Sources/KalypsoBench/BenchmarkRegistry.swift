@@ -4,5 +4,6 @@ enum BenchmarkRegistry {
         KeccakBenchmark.entry,
         EcrecoverBenchmark.entry,
         ABIDecodeBenchmark.entry,
+        MatchingRoundBenchmark.entry,
     ] + PrimitivesBenchmark.entries
 }

@@ -1,0 +1,32 @@
+/// An error from the matching layer: building or encoding a batch, or a benchmark that cannot be set up.
+///
+/// `code` says what kind of failure it is; `message` says what is wrong, where, and what to do about it.
+public struct MatchingError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable {
+            case arityMismatch = "arity mismatch"
+            case invalidShape = "invalid shape"
+        }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+        /// The arrays of a batch have different lengths.
+        public static let arityMismatch = Code(.arityMismatch)
+        /// A synthetic-state shape cannot be built (for example no markets for the asks).
+        public static let invalidShape = Code(.invalidShape)
+        public var description: String { base.rawValue }
+    }
+
+    /// The kind.
+    public let code: Code
+    /// What is wrong, where, and what to do.
+    public let message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
