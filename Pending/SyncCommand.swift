@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import JSONRPC
 import Mirror
+import Synchronization
 import Telemetry
 
 /// `kalypso-mirror sync`: backfill from the start block, then follow the head.
@@ -75,11 +76,11 @@ enum SyncCommand: CLICommand {
 
         let events = sync.events()
         let watcher = Task {
+            var log = ProgressLog(logger: logger)
             for await event in events {
-                if case .committed(let range) = event, let progress {
-                    let target = range.head > chain.confirmations ? range.head - chain.confirmations : range.head
-                    progress.committed(range, target: max(target, range.cursor.blockNumber))
-                }
+                guard case .committed(let range) = event else { continue }
+                let target = max(range.head > chain.confirmations ? range.head - chain.confirmations : range.head, range.cursor.blockNumber)
+                if let progress { progress.committed(range, target: target) } else { log.committed(range, target: target) }
             }
         }
         do {
@@ -96,19 +97,70 @@ enum SyncCommand: CLICommand {
             progress?.finish()
             Console.err("error: \(error.message)")
             return 1
+        } catch let error as SyncError where error.code == .deepReorg {
+            await watcher.value
+            progress?.finish()
+            Console.err("error: \(error.message)")
+            return 1
         }
     }
 }
 
+/// Without a terminal: an info line at most every 5 s during the backfill, one when caught up, and one per
+/// committed range with events while following.
+struct ProgressLog {
+    let logger: Logger
+    var start = ContinuousClock.now
+    var last = ContinuousClock.now
+    var firstBlock: UInt64?
+    var logs = 0
+    var caughtUp = false
+
+    init(logger: Logger) { self.logger = logger }
+
+    mutating func committed(_ range: CommittedRange, target: UInt64) {
+        let now = ContinuousClock.now
+        if firstBlock == nil { firstBlock = range.range.lowerBound; start = now }
+        logs += range.logCount
+        let atHead = range.cursor.blockNumber >= target
+        if caughtUp {
+            if range.logCount > 0 {
+                logger.info("synced", [("blocks", "\(range.range.lowerBound)-\(range.range.upperBound)"), ("events", String(range.logCount)),
+                                       ("cursor", String(range.cursor.blockNumber))])
+            }
+            return
+        }
+        if atHead {
+            caughtUp = true
+            logger.info("caught up with the head", [("cursor", String(range.cursor.blockNumber)), ("hash", "\(range.cursor.blockHash)"), ("events", String(logs))])
+            return
+        }
+        guard last.duration(to: now) >= .seconds(5) else { return }
+        last = now
+        let elapsed = max(0.001, Double(start.duration(to: now).components.seconds) + Double(start.duration(to: now).components.attoseconds) / 1e18)
+        let blocks = Double(range.cursor.blockNumber - (firstBlock ?? range.range.lowerBound) + 1)
+        let rate = blocks / elapsed
+        logger.info("backfilling", [("cursor", String(range.cursor.blockNumber)), ("target", String(target)),
+                                    ("blocks_per_s", String(Int(rate))), ("logs_per_s", String(Int(Double(logs) / elapsed))),
+                                    ("eta_s", String(rate > 0 ? Int(Double(target - range.cursor.blockNumber) / rate) : 0))])
+    }
+}
+
 /// SIGINT and SIGTERM handlers for the duration of a command (the default action is restored by `cancel`).
+/// The first signal asks for a clean stop; a second one exits at once (130).
 final class SignalHandlers: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
+    private let count = Mutex(0)
 
     init(_ handler: @escaping @Sendable (Int32) -> Void) {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { handler(sig) }
+            source.setEventHandler { [count] in
+                let n = count.withLock { c -> Int in c += 1; return c }
+                if n > 1 { exit(130) }
+                handler(sig)
+            }
             source.resume()
             sources.append(source)
         }

@@ -31,6 +31,8 @@ public actor MirrorSync {
     private var fetched: FetchedRange?
     private var prefetch: (request: RangeRequest, task: Task<FetchedRange, any Error>)?
     private let stopFlag = Atomic<Bool>(false)
+    /// The fetch in flight, cancelled by `requestStop` (a stop never waits for a slow node; a commit is never cut).
+    private let inflight = Mutex<Task<FetchedRange, any Error>?>(nil)
     private let subscribers = Mutex<[UUID: AsyncStream<MirrorEvent>.Continuation]>([:])
 
     /// Settings of a run.
@@ -109,7 +111,10 @@ public actor MirrorSync {
     }
 
     /// Asks the run to stop after the current step (a commit in progress completes). Safe from any thread.
-    public nonisolated func requestStop() { stopFlag.store(true, ordering: .relaxed) }
+    public nonisolated func requestStop() {
+        stopFlag.store(true, ordering: .relaxed)
+        inflight.withLock { $0?.cancel() }
+    }
 
     private var stopRequested: Bool { stopFlag.load(ordering: .relaxed) }
 
@@ -187,9 +192,15 @@ public actor MirrorSync {
                 // previous range changed: fetch it now.
                 prefetch?.task.cancel()
                 prefetch = nil
-                data = try await Self.fetch(request, source: source, pipeline: pipeline, addresses: deployment.addresses, matchingEngineKey: key)
+                let (source, pipeline, addresses) = (self.source, self.pipeline, deployment.addresses)
+                let task = Task { try await Self.fetch(request, source: source, pipeline: pipeline, addresses: addresses, matchingEngineKey: key) }
+                inflight.withLock { $0 = task }
+                if stopRequested { task.cancel() }
+                defer { inflight.withLock { $0 = nil } }
+                data = try await task.value
             }
         } catch {
+            if stopRequested { return .sleep(.zero, reason: "stopping") }
             return failed(request, error)
         }
         let verdict = machine.detector.verify(range: request.range, headers: data.headers.mapValues { $0.map(Self.record) },
