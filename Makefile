@@ -79,7 +79,9 @@ clean:
 # stale (a unit test checks the same). Add Migrations/ and ABI/ here with one line each.
 # A trailing :public makes the enum public (for a support module shared by several targets).
 EMBED_RESOURCES := \
-	Tests/DatabaseTestSupport/Fixtures/Embedded:Tests/DatabaseTestSupport/EmbeddedFixtures.swift:EmbeddedFixtures:public
+	Tests/DatabaseTestSupport/Fixtures/Embedded:Tests/DatabaseTestSupport/EmbeddedFixtures.swift:EmbeddedFixtures:public \
+	ABI:Sources/Mirror/Deployment/EmbeddedABIs.swift:EmbeddedABIs \
+	Migrations:Sources/Mirror/Store/EmbeddedMigrations.swift:EmbeddedMigrations
 
 .PHONY: embed check-embedded
 embed:
@@ -104,6 +106,14 @@ test-postgres: apt-deps postgres-deps
 postgres-deps:
 	@dpkg -s postgresql >/dev/null 2>&1 || { echo "installing: postgresql"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
+# ---- Mirror store on PostgreSQL (owner: mirror store) -------------------------------------------
+# The store and reader tests of MirrorTests against a throw-away PostgreSQL (one at a time: they share the
+# database's writer advisory lock).
+.PHONY: test-mirror-postgres
+test-mirror-postgres: apt-deps postgres-deps
+	swift build --build-tests $(SWIFT_FLAGS)
+	KALYPSO_TEST_MIRROR_BACKEND=postgres Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) --no-parallel \
+	  --filter 'SQLMirrorStoreTests|MirrorReaderTests'
 # ---- HTTP server benchmark (issue 7; standalone, not part of `bench` yet) -------------------
 # wrk against http-bench-server and against nginx serving the same body; DURATION=seconds (default 30).
 .PHONY: bench-http
@@ -154,6 +164,13 @@ test-matching:
 bench-matching: apt-deps
 	swift build -c release --product kalypso-bench $(SWIFT_FLAGS)
 	.build/release/kalypso-bench $(BENCH_ARGS) matching
+# ---- generator operator (issue 5) -------------------------------------------------------------
+# OperatorTests: unit tests (no node). OperatorIntegrationTests: one devnode subprocess (port 0, needs the venv)
+# and the kalypso-mirror binary; KeysCommandTests: the keys commands through the binary.
+.PHONY: test-operator
+test-operator: venv
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS) --filter 'OperatorTests|OperatorIntegrationTests|KeysCommandTests'
 # ---- mirror sync, integration tests, ingest benchmarks, demo (owner: sync) -------------------
 # The recorded chain of the ingest/catch-up benchmarks (≥ 200,000 logs; ~1 min of Python, kept in bench-out/).
 BENCH_CHAIN := bench-out/ingest/chain/meta.json

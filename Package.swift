@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "kalypso-mirror", targets: ["KalypsoMirrorCLI"]),
         .executable(name: "kalypso-bench", targets: ["KalypsoBench"]),
         .library(name: "EthereumKit", targets: ["EthereumKit"]),
+        // For the libFuzzer package in Fuzz/ (FuzzJSONScanner).
+        .library(name: "JSONRPC", targets: ["JSONRPC"]),
     ],
     targets: [
         // MARK: C libraries from Debian, one system-library target each (shims in their headers).
@@ -47,11 +49,15 @@ let package = Package(
         // MARK: Mirror: decode → enrich → reduce → store, sync state machines, configuration.
         .target(name: "Mirror", dependencies: ["EthereumKit", "Kalypso", "JSONRPC", "Database", "Telemetry"]),
 
+        // MARK: Generator operator (issue 5): preflight, EIP-1559 transactions, reverts, attestations, amounts, keys.
+        .target(name: "Operator", dependencies: ["EthereumKit", "JSONRPC", "Telemetry", "Kalypso", "Mirror"]),
+
         // MARK: The executable.
-        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "Mirror", "Kalypso", "JSONRPC", "Database"]),
+        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator", "Mirror", "Database"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
-        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry"]),
+        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC",
+                                                               "Database", "HTTPServer"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
@@ -63,13 +69,21 @@ let package = Package(
         .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Telemetry"]),
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
-        .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
+        .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit", "FaultInjection"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
         // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),
-        // Mirror unit tests (no node): configuration, sync state machines, orchestration over a simulated chain.
-        .testTarget(name: "MirrorTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "Database", "Telemetry"]),
+        // MirrorTests: unit tests of decoding, enrichment, store and sync (no node; RPCChainReader tests use an
+        // in-process FaultInjection server on 127.0.0.1, port 0; the store's tests use SQLite files in temp folders).
+        .testTarget(name: "MirrorTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "FaultInjection", "Database",
+                                                        "DatabaseTestSupport", "Telemetry"]),
+        // Operator: unit tests (no node); integration tests start a devnode subprocess (port 0) and run the CLI binary.
+        .testTarget(name: "OperatorTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC"]),
+        .testTarget(name: "OperatorIntegrationTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC", "Telemetry"]),
+        // MirrorIntegrationTests: the mirror against the devnode (started as a subprocess; skipped without .venv).
+        .testTarget(name: "MirrorIntegrationTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "Database",
+                                                                   "FaultInjection", "Telemetry"], exclude: ["Fixtures"]),
     ]
 )

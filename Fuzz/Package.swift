@@ -4,9 +4,10 @@
 // Build: swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address (see Fuzz/README.md)
 import PackageDescription
 
-/// One fuzz target: an executable whose sources define `LLVMFuzzerTestOneInput` (see Fuzz/README.md).
-func fuzzTarget(_ name: String) -> Target {
-    .executableTarget(name: name, dependencies: ["FuzzSupport", .product(name: "EthereumKit", package: "kalypso-mirror")],
+/// One fuzz target: an executable whose `main.swift` calls `Fuzz.run` (see Fuzz/README.md), linked with the
+/// named library products of the main package.
+func fuzzTarget(_ name: String, products: [String] = ["EthereumKit"]) -> Target {
+    .executableTarget(name: name, dependencies: ["FuzzSupport"] + products.map { .product(name: $0, package: "kalypso-mirror") },
                       path: "Targets/\(name)")
 }
 
@@ -19,5 +20,10 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Targets/FuzzSupport"),
         // One line per fuzz target (Targets/<Name>/main.swift):
         fuzzTarget("FuzzHexNumbers"),
+        fuzzTarget("FuzzABI"),
+        fuzzTarget("FuzzRLP"),
+        fuzzTarget("FuzzTransaction"),
+        fuzzTarget("FuzzJSONScanner", products: ["EthereumKit", "JSONRPC"]),
+        fuzzTarget("FuzzABIJSON"),
     ]
 )

@@ -7,9 +7,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# SwiftPM names a path package after its directory: a checkout directory called "fuzz" would clash with this
+# package (Fuzz/), and the build would fail with "product 'EthereumKit' … not found".
+if [ "$(basename "$PWD" | tr '[:upper:]' '[:lower:]')" = fuzz ]; then
+    echo "Fuzz/run.sh: the checkout directory is named '$(basename "$PWD")', which SwiftPM confuses with the Fuzz/ package;" >&2
+    echo "build from a checkout with another name (a symlink to it does not help: SwiftPM resolves the real path)." >&2
+    exit 2
+fi
+
 seconds=${FUZZ_SECONDS:-60}
 # The targets declared with fuzzTarget("…") in Fuzz/Package.swift.
-targets=${FUZZ_TARGETS:-$(grep -o 'fuzzTarget("[A-Za-z0-9_]*")' Fuzz/Package.swift | sed 's/fuzzTarget("\(.*\)")/\1/' | tr '\n' ' ')}
+targets=${FUZZ_TARGETS:-$(grep -o 'fuzzTarget("[A-Za-z0-9_]*"' Fuzz/Package.swift | sed 's/fuzzTarget("\(.*\)"/\1/' | tr '\n' ' ')}
 
 # -use-ld=lld: ld.gold fails with an internal error on the sanitizer runtime.
 swift build --package-path Fuzz -c release --scratch-path .build/fuzz \

@@ -1,6 +1,7 @@
 #ifndef KALYPSO_CCURL_SHIM_H
 #define KALYPSO_CCURL_SHIM_H
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 /* curl_easy_setopt / curl_easy_getinfo are variadic and cannot be called from Swift.
    One non-variadic wrapper per argument type. */
@@ -28,6 +29,18 @@ static inline CURLSHcode kalypso_curl_share_setopt_long(CURLSH *s, CURLSHoption 
 static inline CURLSHcode kalypso_curl_share_setopt_ptr(CURLSH *s, CURLSHoption o, void *v) { return curl_share_setopt(s, o, v); }
 static inline CURLSHcode kalypso_curl_share_setopt_lock_cb(CURLSH *s, kalypso_curl_lock_cb cb) { return curl_share_setopt(s, CURLSHOPT_LOCKFUNC, cb); }
 static inline CURLSHcode kalypso_curl_share_setopt_unlock_cb(CURLSH *s, kalypso_curl_unlock_cb cb) { return curl_share_setopt(s, CURLSHOPT_UNLOCKFUNC, cb); }
+/* Sockets libcurl opens are close-on-exec, so a process spawned meanwhile never inherits (and keeps open) a
+   connection. libcurl's own socket() call does not set the flag. */
+static inline curl_socket_t kalypso_curl_open_cloexec(void *clientp, curlsocktype purpose, struct curl_sockaddr *address) {
+    (void)clientp; (void)purpose;
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+static inline CURLcode kalypso_curl_setopt_cloexec_sockets(CURL *h) {
+    return curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, kalypso_curl_open_cloexec);
+}
+/* curl_multi_setopt is variadic; CURLMsg's result sits in an anonymous union. */
+static inline CURLMcode kalypso_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+static inline CURLcode kalypso_curl_msg_result(const CURLMsg *msg) { return msg->data.result; }
 /* CURL_ERROR_SIZE and CURL_LOCK_DATA_LAST as plain ints. */
 static inline int kalypso_curl_error_size(void) { return CURL_ERROR_SIZE; }
 static inline int kalypso_curl_lock_data_last(void) { return (int)CURL_LOCK_DATA_LAST; }

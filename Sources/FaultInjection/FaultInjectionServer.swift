@@ -10,6 +10,10 @@ import Glibc
 /// It listens on 127.0.0.1 at an OS-assigned port, serves keep-alive connections (one thread each), records every
 /// request (with the connection it came on, so tests can check connection reuse), and asks `handler` — usually a
 /// `FaultScript` — what to do with each one. `stop()` ends every wait at once and joins all threads.
+///
+/// Every socket and pipe is close-on-exec: a process spawned meanwhile (an exit test, a CLI under test) must not
+/// inherit them, or a stopped server's port would still accept connections and a `.reset` or `.close` would not
+/// reach the client until that process exits.
 public final class FaultInjectionServer: Sendable {
     /// The bound port.
     public let port: UInt16
@@ -18,12 +22,19 @@ public final class FaultInjectionServer: Sendable {
     /// Where `.forward` sends requests (an `http://host:port[/path]` URL), if anywhere.
     public let upstream: String?
 
+    private struct Waiter {
+        let id: Int
+        let count: Int
+        let continuation: CheckedContinuation<Bool, Never>
+    }
     private struct State {
         var requests: [RecordedRequest] = []
         var connections = 0
         var openFDs: Set<Int32> = []
         var threads = 0
         var stopped = false
+        var waiters: [Waiter] = []
+        var nextWaiter = 0
     }
     private let state = Mutex(State())
     private let finished = NSCondition()
@@ -44,19 +55,15 @@ public final class FaultInjectionServer: Sendable {
         guard pipe(&pipeFDs) == 0 else { throw ServerError("pipe() failed: errno \(errno)") }
         stopRead = pipeFDs[0]
         stopWrite = pipeFDs[1]
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ServerError("socket() failed: errno \(errno)") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0, listen(fd, 64) == 0 else { close(fd); throw ServerError("bind/listen on 127.0.0.1:0 failed: errno \(errno)") }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        port = UInt16(bigEndian: addr.sin_port)
+        Self.closeOnExec(stopRead)
+        Self.closeOnExec(stopWrite)
+        let (fd, port) = try Loopback.bind(reuseAddress: true)
+        guard listen(fd, 64) == 0 else {
+            let e = errno
+            close(fd)
+            throw ServerError("listen on 127.0.0.1:\(port) failed: errno \(e)")
+        }
+        self.port = port
         listenFD = fd
         startThread { [self] in acceptLoop() }
     }
@@ -73,12 +80,42 @@ public final class FaultInjectionServer: Sendable {
     /// The number of TCP connections accepted so far.
     public var connectionCount: Int { state.withLock { $0.connections } }
 
+    /// Waits until at least `count` requests have arrived (true), or the server stops or the task is cancelled
+    /// (false). No clock is involved: the connection threads resume the wait as requests are recorded, so a busy
+    /// machine only makes it later, never wrong. (Bound a test that might wait forever with a `.timeLimit` trait.)
+    public func waitForRequests(_ count: Int) async -> Bool {
+        let id = state.withLock { s -> Int in
+            defer { s.nextWaiter += 1 }
+            return s.nextWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                // Cancellation sets the task's flag before running the handler below, and both sides hold the lock,
+                // so a wait is either never registered or found and resumed by the handler.
+                let answer = state.withLock { s -> Bool? in
+                    if s.requests.count >= count { return true }
+                    if s.stopped || Task.isCancelled { return false }
+                    s.waiters.append(Waiter(id: id, count: count, continuation: continuation))
+                    return nil
+                }
+                if let answer { continuation.resume(returning: answer) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { s -> Waiter? in
+                guard let i = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.waiters.remove(at: i)
+            }
+            waiter?.continuation.resume(returning: false)
+        }
+    }
+
     /// Stops accepting, wakes every waiting connection, closes all sockets and waits for every thread to end.
     public func stop() {
-        let first = state.withLock { s -> Bool in
-            defer { s.stopped = true }
-            return !s.stopped
+        let (first, waiters) = state.withLock { s -> (Bool, [Waiter]) in
+            defer { s.stopped = true; s.waiters = [] }
+            return (!s.stopped, s.waiters)
         }
+        for waiter in waiters { waiter.continuation.resume(returning: false) }
         guard first else { return }
         var byte: UInt8 = 1
         _ = write(stopWrite, &byte, 1)
@@ -88,6 +125,10 @@ public final class FaultInjectionServer: Sendable {
         close(listenFD)
         close(stopRead)
         close(stopWrite)
+    }
+
+    private static func closeOnExec(_ fd: Int32) {
+        _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
     }
 
     private func startThread(_ body: @escaping @Sendable () -> Void) {
@@ -106,8 +147,9 @@ public final class FaultInjectionServer: Sendable {
         let io = SocketIO(fd: listenFD, stopFD: stopRead)
         while true {
             guard case .ready = io.waitReadable(timeout: nil) else { return }
-            let client = accept(listenFD, nil, nil)
+            let client = accept(listenFD, nil, nil)  // (accept4 and pipe2 are not exported to Swift: set the flag at once)
             guard client >= 0 else { continue }
+            Self.closeOnExec(client)
             var one: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let id = state.withLock { s -> Int? in
@@ -130,12 +172,16 @@ public final class FaultInjectionServer: Sendable {
         var buffer: [UInt8] = []
         while true {
             guard let (head, body) = readRequest(io, &buffer) else { return }
-            let request = state.withLock { s -> RecordedRequest in
+            let (request, satisfied) = state.withLock { s -> (RecordedRequest, [Waiter]) in
                 let r = RecordedRequest(sequence: s.requests.count, connection: connection, method: head.method, path: head.target,
                                         headers: head.headers, body: body)
                 s.requests.append(r)
-                return r
+                let count = s.requests.count
+                let ready = s.waiters.filter { $0.count <= count }
+                s.waiters.removeAll { $0.count <= count }
+                return (r, ready)
             }
+            for waiter in satisfied { waiter.continuation.resume(returning: true) }
             let keepAlive = head.header("connection")?.lowercased() != "close" && head.version != "HTTP/1.0"
             guard perform(handler(request), request: request, io: io, keepAlive: keepAlive), keepAlive else { return }
         }

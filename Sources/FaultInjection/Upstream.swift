@@ -16,7 +16,7 @@ enum Upstream {
             return failure("cannot resolve upstream host \(target.host)")
         }
         defer { freeaddrinfo(info) }
-        let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+        let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), first.pointee.ai_protocol)
         guard fd >= 0 else { return failure("socket() failed") }
         defer { close(fd) }
         guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {

@@ -5,5 +5,6 @@ enum BenchmarkRegistry {
         EcrecoverBenchmark.entry,
         ABIDecodeBenchmark.entry,
         MatchingRoundBenchmark.entry,
+        LogDecoderBenchmark.entry,
     ] + PrimitivesBenchmark.entries
 }

@@ -6,5 +6,7 @@ enum CommandRegistry {
         TxCommand.self,
         ABICommand.self,
         AddressCommand.self,
+        KeysCommand.self,
+        GeneratorCommand.self,
     ]
 }

@@ -20,6 +20,8 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cu
     public private(set) var parts: [String]
     /// The bound values, in order of appearance.
     public private(set) var binds: [SQLBind]
+    /// The pre-rendered text when the query was made from a `SQLTemplate` (dropped by `append`).
+    private var template: SQLTemplate?
 
     /// A statement without parameters.
     public init(stringLiteral value: String) {
@@ -39,8 +41,18 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cu
         binds = []
     }
 
+    /// A statement with the text of `template` and these parameter values, one per placeholder (a count that differs
+    /// from `template.parameterCount` fails when the statement runs, as a misuse). Running it does not render the
+    /// text again: use this for statements run many times, such as batch inserts.
+    public init(_ template: SQLTemplate, binds: [SQLBind]) {
+        parts = template.parts
+        self.binds = binds
+        self.template = template
+    }
+
     /// Appends another query (text and parameters).
     public mutating func append(_ other: SQLQuery) {
+        template = nil
         parts[parts.count - 1] += other.parts[0]
         parts.append(contentsOf: other.parts.dropFirst())
         binds.append(contentsOf: other.binds)
@@ -55,7 +67,13 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cu
 
     /// The statement text with the dialect's placeholders.
     public func sql(for dialect: SQLDialect) -> String {
-        if binds.isEmpty { return parts[0] }
+        if let template { return template.sql(for: dialect) }
+        return Self.render(parts, for: dialect)
+    }
+
+    /// Joins `parts` with the dialect's placeholders `1…parts.count - 1`.
+    static func render(_ parts: [String], for dialect: SQLDialect) -> String {
+        if parts.count == 1 { return parts[0] }
         var text = parts[0]
         for i in 1..<parts.count {
             text += dialect.placeholder(i)
@@ -66,6 +84,14 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cu
 
     /// The SQLite rendering (for logs and errors; values are never included).
     public var description: String { sql(for: .sqlite) }
+
+    /// Equal text and equal parameters (however the query was built).
+    public static func == (a: SQLQuery, b: SQLQuery) -> Bool { a.parts == b.parts && a.binds == b.binds }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(parts)
+        hasher.combine(binds)
+    }
 
     /// Collects literal text and parameters.
     public struct StringInterpolation: StringInterpolationProtocol {
@@ -122,4 +148,47 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cu
             binds.append(contentsOf: query.binds)
         }
     }
+}
+
+/// A statement text with parameter slots, rendered once for both dialects and reused with different values through
+/// `SQLQuery(template, binds:)` — for statements run many times (batch inserts), where rendering the text for every
+/// run would cost more than binding. Build it from trusted text only (table and column names chosen by the program).
+///
+/// ```swift
+/// let insert = SQLTemplate(parts: ["INSERT INTO t (a, b) VALUES (", ", ", ")"])   // 2 parameters
+/// try db.execute(SQLQuery(insert, binds: [1.sqlBind, "x".sqlBind]))
+/// ```
+public final class SQLTemplate: Sendable, Hashable, CustomStringConvertible {
+    /// The SQL text around the parameters: `parts.count == parameterCount + 1`.
+    public let parts: [String]
+    /// The number of parameters.
+    public var parameterCount: Int { parts.count - 1 }
+    private let sqlite: String
+    private let postgres: String
+
+    /// A template from the text around its parameters (`parts.count - 1` parameters). Trusted text only.
+    public init(parts: [String]) {
+        self.parts = parts.isEmpty ? [""] : parts
+        sqlite = SQLQuery.render(self.parts, for: .sqlite)
+        postgres = SQLQuery.render(self.parts, for: .postgres)
+    }
+
+    /// The template of a query's text (its parameter values are ignored).
+    public convenience init(_ query: SQLQuery) {
+        self.init(parts: query.parts)
+    }
+
+    /// The text with the dialect's placeholders.
+    public func sql(for dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite: return sqlite
+        case .postgres: return postgres
+        }
+    }
+
+    public var description: String { sqlite }
+
+    public static func == (a: SQLTemplate, b: SQLTemplate) -> Bool { a.parts == b.parts }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(parts) }
 }

@@ -87,6 +87,59 @@ public final class SQLiteConnection: DatabaseConnection, TransactionControl {
         return Int(sqlite3_changes64(db))
     }
 
+    /// Runs `template` with `arguments[parameters]` bound in place: integers directly, text and bytes as pointers into
+    /// the arguments' storage (`SQLITE_STATIC`), valid for the step and cleared right after it.
+    func executeInPlace(_ template: SQLTemplate, _ arguments: SQLArguments, parameters: Range<Int>) throws -> Int {
+        let db = try handle()
+        let sql = template.sql(for: .sqlite)
+        let stmt = try cache.statement(for: template, db: db)
+        defer { finish(stmt) }
+        let expected = Int(sqlite3_bind_parameter_count(stmt))
+        guard expected == parameters.count, parameters.lowerBound >= 0, parameters.upperBound <= arguments.count else {
+            throw DatabaseError(.misuse, "the statement has \(expected) parameters but \(parameters.count) values (\(parameters) of \(arguments.count)) were given", sql: sql)
+        }
+        return try arguments.withStorage { slots, bytes -> Int in
+            var index: Int32 = 1
+            for slot in slots[parameters] {
+                let rc: Int32
+                let pointer = bytes.baseAddress.map { $0 + Int(slot.word) }
+                switch slot.kind {
+                case .null: rc = sqlite3_bind_null(stmt, index)
+                case .integer, .bool: rc = sqlite3_bind_int64(stmt, index, slot.word)
+                case .double: rc = sqlite3_bind_double(stmt, index, Double(bitPattern: UInt64(bitPattern: slot.word)))
+                case .text:
+                    if let pointer, slot.length > 0 {
+                        rc = sqlite3_bind_text64(stmt, index, pointer.assumingMemoryBound(to: CChar.self), UInt64(slot.length),
+                                                 kalypso_sqlite_static(), UInt8(SQLITE_UTF8))
+                    } else {
+                        rc = sqlite3_bind_text(stmt, index, "", 0, kalypso_sqlite_static())
+                    }
+                case .blob, .uint256:
+                    if let pointer, slot.length > 0 {
+                        rc = sqlite3_bind_blob64(stmt, index, pointer, UInt64(slot.length), kalypso_sqlite_static())
+                    } else {
+                        rc = sqlite3_bind_zeroblob(stmt, index, 0)
+                    }
+                case .invalid:
+                    let why = pointer.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(slot.length)), as: UTF8.self) } ?? ""
+                    throw DatabaseError(.invalidParameter, "parameter \(index): \(why)", sql: sql)
+                }
+                guard rc == SQLITE_OK else { throw Self.error(db: db, rc: rc, sql: sql, context: "binding parameter \(index)") }
+                index += 1
+            }
+            let before = sqlite3_total_changes64(db)
+            while true {
+                let rc = sqlite3_step(stmt)
+                if rc == SQLITE_DONE { break }
+                if rc != SQLITE_ROW { throw stepFailure(rc, db: db, sql: sql) }
+            }
+            // Clear the bindings while the storage they point into is alive.
+            sqlite3_clear_bindings(stmt)
+            if sqlite3_stmt_readonly(stmt) != 0 || sqlite3_total_changes64(db) == before { return 0 }
+            return Int(sqlite3_changes64(db))
+        }
+    }
+
     public func query(_ query: SQLQuery) throws -> [DatabaseRow] {
         let db = try handle()
         let sql = query.sql(for: .sqlite)

@@ -93,10 +93,21 @@ enum SQLiteStatement {
 /// Prepared statements of one connection, keyed by SQL text, least recently used evicted first.
 final class SQLiteStatementCache {
     private var statements: [String: (stmt: OpaquePointer, lastUse: UInt64)] = [:]
+    /// Statements of `SQLTemplate`s by template identity (the template is kept alive, so its identity stays unique):
+    /// a lookup without hashing the text, which is long for batch statements.
+    private var byTemplate: [ObjectIdentifier: (template: SQLTemplate, stmt: OpaquePointer)] = [:]
     private var clock: UInt64 = 0
     private let capacity: Int
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// The cached statement of `template` (looked up by identity first).
+    func statement(for template: SQLTemplate, db: OpaquePointer) throws -> OpaquePointer {
+        if let hit = byTemplate[ObjectIdentifier(template)] { return hit.stmt }
+        let stmt = try statement(for: template.sql(for: .sqlite), db: db)
+        byTemplate[ObjectIdentifier(template)] = (template, stmt)
+        return stmt
+    }
 
     /// The cached statement for `sql`, reset and with cleared bindings, or a newly prepared one.
     func statement(for sql: String, db: OpaquePointer) throws -> OpaquePointer {
@@ -107,6 +118,7 @@ final class SQLiteStatementCache {
         }
         let stmt = try prepare(sql, db: db)
         if statements.count >= capacity, let oldest = statements.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            byTemplate = byTemplate.filter { $0.value.stmt != oldest.value.stmt }
             sqlite3_finalize(oldest.value.stmt)
             statements[oldest.key] = nil
         }
@@ -118,6 +130,7 @@ final class SQLiteStatementCache {
     func removeAll() {
         for (_, entry) in statements { sqlite3_finalize(entry.stmt) }
         statements = [:]
+        byTemplate = [:]
     }
 
     /// Compiles exactly one statement; text after it other than whitespace and comments is refused.

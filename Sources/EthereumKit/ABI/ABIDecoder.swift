@@ -71,11 +71,9 @@ public enum ABIDecoder {
     /// The type bytes form a small prefix code: each type takes one byte (kind = byte % 12: uint/int with size from
     /// the next byte, address, bool, bytesN, bytes, string, T[], T[k], tuple of 1–3 members), nested at most 4 deep.
     public static func fuzz(_ data: UnsafeRawBufferPointer) -> FuzzOutcome {
-        var cursor = FuzzTypeReader(data)
-        let count = Int(cursor.next() % 4) + 1
-        var types: [ABIType] = []
-        for _ in 0..<count { types.append(cursor.type(depth: 0)) }
-        let payload = UnsafeRawBufferPointer(rebasing: data[min(cursor.position, data.count)...])
+        let count = Int((data.first ?? 0) % 4) + 1
+        let (types, used) = fuzzTypes(UnsafeRawBufferPointer(rebasing: data[min(1, data.count)...]), count: count)
+        let payload = UnsafeRawBufferPointer(rebasing: data[min(1 + used, data.count)...])
         do {
             let plan = try ABIDecodingPlan(types: types)
             let values = try plan.decode(payload)
@@ -89,6 +87,15 @@ public enum ABIDecoder {
         } catch {
             return .invariantViolated("unexpected error type \(error)")
         }
+    }
+
+    /// The `count` types the prefix code of `fuzz` reads from the start of `data`, and how many bytes they took
+    /// (past the end of `data` the code reads zeros, so `consumed` may exceed `data.count`). For fuzz harnesses that
+    /// build other descriptors (event parameters, …) from the same code.
+    public static func fuzzTypes(_ data: UnsafeRawBufferPointer, count: Int) -> (types: [ABIType], consumed: Int) {
+        var cursor = FuzzTypeReader(data)
+        let types = (0..<max(count, 0)).map { _ in cursor.type(depth: 0) }
+        return (types, cursor.position)
     }
 }
 

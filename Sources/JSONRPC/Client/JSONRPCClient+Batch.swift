@@ -27,7 +27,7 @@ extension JSONRPCClient {
         var lastItemError: [Int: JSONRPCError] = [:]
         var collected: [Int: Result<Value, JSONRPCError>] = [:]
         do throws(JSONRPCError) {
-            _ = try await withRetries(label: label, cost: indices.count) { (_: Int, url: RedactedURL) async -> AttemptResult<Void> in
+            _ = try await withRetries(label: label, cost: indices.count) { (_: Int, url: RedactedURL, timing: AttemptTiming) async -> AttemptResult<Void> in
                 let firstID = allocateIDs(pending.count)
                 var body: [UInt8] = [UInt8(ascii: "[")]
                 for (k, i) in pending.enumerated() {
@@ -36,7 +36,7 @@ extension JSONRPCClient {
                 }
                 body.append(UInt8(ascii: "]"))
                 let response: HTTPResponse
-                do throws(JSONRPCError) { response = try await self.post(body, to: url) } catch { return .failure(error) }
+                do throws(JSONRPCError) { response = try await self.post(body, to: url, timing: timing) } catch { return .failure(error) }
                 if let e = self.httpError(response) { return .failure(e) }
                 let items: [ResponseEnvelope.BatchItem]
                 switch ResponseEnvelope.splitBatch(response.body) {

@@ -83,7 +83,7 @@ public final class JSONRPCClient: Sendable {
 
     static let durationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
-    /// Creates a client; without `transport`, starts a `CurlTransport` with 4 worker threads.
+    /// Creates a client; without `transport`, starts a `CurlTransport` (at most 4 connections per endpoint).
     ///
     /// - Throws: `.invalidRequest` for an empty endpoint list or a non-positive rate limit; transport start failures.
     public init(configuration: JSONRPCClientConfiguration, logger: Logger, metrics: MetricsRegistry? = nil,
@@ -106,7 +106,7 @@ public final class JSONRPCClient: Sendable {
             self.transport = transport
             self.ownedTransport = nil
         } else {
-            let curl = try CurlTransport(workers: 4)
+            let curl = try CurlTransport(maxConnectionsPerHost: 4)
             self.transport = curl
             self.ownedTransport = curl
         }
@@ -138,9 +138,9 @@ public final class JSONRPCClient: Sendable {
         let id = allocateIDs(1)
         var body: [UInt8] = []
         call.appendRequest(id: id, to: &body)
-        return try await withRetries(label: call.method, cost: 1) { (_: Int, url: RedactedURL) async -> AttemptResult<Value> in
+        return try await withRetries(label: call.method, cost: 1) { (_: Int, url: RedactedURL, timing: AttemptTiming) async -> AttemptResult<Value> in
             let response: HTTPResponse
-            do throws(JSONRPCError) { response = try await self.post(body, to: url) } catch { return .failure(error) }
+            do throws(JSONRPCError) { response = try await self.post(body, to: url, timing: timing) } catch { return .failure(error) }
             if let e = self.httpError(response) { return .failure(e) }
             switch ResponseEnvelope.decodeSingle(response.body, id: id, call.decode) {
             case .value(let v): return .success(v)
@@ -157,10 +157,18 @@ public final class JSONRPCClient: Sendable {
         case failure(JSONRPCError)
     }
 
-    func post(_ body: [UInt8], to url: RedactedURL) async throws(JSONRPCError) -> HTTPResponse {
-        try await transport.post(HTTPRequest(endpoint: url, body: body, headers: configuration.headers,
-                                             connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
-                                             maxResponseBytes: configuration.maxResponseBytes))
+    /// What the transport measured of one attempt.
+    final class AttemptTiming {
+        /// The exchange's own duration (`HTTPResponse.transferTime`), if the transport reported it.
+        var transfer: Duration?
+    }
+
+    func post(_ body: [UInt8], to url: RedactedURL, timing: AttemptTiming) async throws(JSONRPCError) -> HTTPResponse {
+        let response = try await transport.post(HTTPRequest(endpoint: url, body: body, headers: configuration.headers,
+                                                             connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
+                                                             maxResponseBytes: configuration.maxResponseBytes))
+        timing.transfer = response.transferTime
+        return response
     }
 
     /// The error for a non-2xx response: a JSON-RPC error object in the body wins (except for 429), else the status.
@@ -180,8 +188,12 @@ public final class JSONRPCClient: Sendable {
     /// After a failure that counts against the endpoint, the next attempt goes at once to an endpoint not yet tried
     /// for this request (failover); once every endpoint has failed, or for errors that do not count against the
     /// endpoint, the backoff delay applies. `cost` tokens are taken from the endpoint's rate limit per attempt.
+    ///
+    /// The endpoint's latency sample is the transport's own measure of the exchange when it gives one: the time
+    /// around `await attempt` also holds however long this task waited for a thread (a busy process), which says
+    /// nothing about the endpoint and would steer the selector away from a healthy one.
     func withRetries<T>(label: String, cost: Int,
-                        _ attempt: (Int, RedactedURL) async -> AttemptResult<T>) async throws(JSONRPCError) -> T {
+                        _ attempt: (Int, RedactedURL, AttemptTiming) async -> AttemptResult<T>) async throws(JSONRPCError) -> T {
         let endpoints = configuration.endpoints
         var backoff = BackoffStateMachine(policy: configuration.retry, seed: state.withLock { $0.rng.next() })
         let start = ContinuousClock.now
@@ -199,13 +211,15 @@ public final class JSONRPCClient: Sendable {
                 }
             }
             let t0 = ContinuousClock.now
-            let result = await attempt(index, url)
+            let timing = AttemptTiming()
+            let result = await attempt(index, url, timing)
             let latency = t0.duration(to: .now)
+            let endpointLatency = timing.transfer ?? latency
             metrics?.observe("jsonrpc_request_duration_seconds", latency.seconds, buckets: Self.durationBuckets, labels: [("method", label)])
             let error: JSONRPCError
             switch result {
             case .success(let value):
-                state.withLock { $0.selector.recordSuccess(index, latency: latency) }
+                state.withLock { $0.selector.recordSuccess(index, latency: endpointLatency) }
                 metrics?.increment("jsonrpc_requests_total", labels: [("method", label), ("outcome", "ok")])
                 return value
             case .failure(let e):
@@ -221,7 +235,7 @@ public final class JSONRPCClient: Sendable {
                 state.withLock { $0.selector.recordFailure(index, now: now, retryAfter: error.retryAfter) }
                 failed.insert(index)
             } else {
-                state.withLock { $0.selector.recordSuccess(index, latency: latency) }
+                state.withLock { $0.selector.recordSuccess(index, latency: endpointLatency) }
             }
             // Fail over at once to an endpoint not yet tried; a Retry-After then concerns only the endpoint that sent it.
             let failover = error.countsAgainstEndpoint && failed.count < endpoints.count

@@ -2,47 +2,64 @@ import CCurl
 import Foundation
 import Synchronization
 
-/// HTTP over libcurl, run on a small pool of dedicated threads (never on Swift's cooperative pool, since
-/// `curl_easy_perform` blocks).
+/// HTTP over libcurl's multi interface: one event-loop thread drives every transfer at once (never Swift's
+/// cooperative pool, since libcurl waits in `poll`).
 ///
-/// - Each worker thread keeps one easy handle alive, so its connections (HTTP keep-alive, TLS sessions) are reused;
-///   the workers share a DNS and TLS-session cache through a share handle. (libcurl's shared *connection* cache is
-///   not safe across concurrent threads, so connections stay per worker: at most `workers` per endpoint.)
+/// - Transfers never wait for one another: a hung or slow endpoint ties up only its own connections, so requests to
+///   other endpoints go out at once. (A fixed pool of threads each blocked in `curl_easy_perform` could be filled
+///   by requests to one hung endpoint, and every other endpoint then waited for their timeouts.)
+/// - At most `maxConnectionsPerHost` connections per host and port, kept alive and reused (TLS sessions are reused
+///   too); further concurrent requests to that endpoint wait inside libcurl for one of them. HTTP/2 endpoints
+///   multiplex requests on one connection.
 /// - Every request sets connect and total timeouts, `CURLOPT_NOSIGNAL`, `Accept-Encoding` for every encoding
-///   libcurl supports (gzip, deflate, …), disables `Expect: 100-continue`, allows only http and https.
-/// - Cancelling the calling task aborts the transfer from libcurl's progress callback (within about a second) or
-///   drops it before it starts.
+///   libcurl supports (gzip, deflate, …), disables `Expect: 100-continue`, allows only http and https, and opens
+///   its sockets close-on-exec (a child process never holds a connection open).
+/// - Cancelling the calling task removes its transfer at once (or drops it before it starts).
+/// - Responses carry `transferTime`, libcurl's own measure of the exchange, which excludes any wait of the calling
+///   task for a thread.
 public final class CurlTransport: HTTPTransport {
-    private let pool: CurlWorkerPool
+    private let loop: CurlMultiLoop
 
-    /// Starts `workers` threads (at least 1).
-    public init(workers: Int = 4, userAgent: String = "kalypso-mirror") throws(JSONRPCError) {
+    /// Starts the event-loop thread.
+    ///
+    /// - Parameter maxConnectionsPerHost: connections opened to one host and port at most (at least 1).
+    public init(maxConnectionsPerHost: Int = 4, userAgent: String = "kalypso-mirror") throws(JSONRPCError) {
         guard CurlGlobal.initialized else {
             throw JSONRPCError.transport(.transport, "curl_global_init failed; libcurl cannot be used in this process", retryable: false)
         }
-        pool = CurlWorkerPool(workers: max(1, workers), userAgent: userAgent)
+        guard let loop = CurlMultiLoop(maxConnectionsPerHost: max(1, maxConnectionsPerHost), userAgent: userAgent) else {
+            throw JSONRPCError.transport(.transport, "curl_multi_init failed (out of memory?); the HTTP transport cannot start", retryable: false)
+        }
+        self.loop = loop
     }
 
-    deinit { pool.shutdown(wait: false) }
+    /// The former worker-pool initializer: `workers` was also the number of connections per endpoint.
+    @available(*, deprecated, renamed: "init(maxConnectionsPerHost:userAgent:)",
+               message: "transfers no longer run on worker threads; pass the per-endpoint connection limit")
+    public convenience init(workers: Int, userAgent: String = "kalypso-mirror") throws(JSONRPCError) {
+        try self.init(maxConnectionsPerHost: workers, userAgent: userAgent)
+    }
 
-    /// Stops the workers after their current transfer; queued requests fail with `.cancelled`. Waits for the threads.
-    public func shutdown() { pool.shutdown(wait: true) }
+    deinit { loop.shutdown(wait: false) }
 
-    /// The number of worker threads.
-    public var workerCount: Int { pool.workerCount }
+    /// Stops the event loop: transfers in flight and queued requests fail with `.cancelled`, later requests too.
+    /// Waits for the thread to end.
+    public func shutdown() { loop.shutdown(wait: true) }
+
+    /// Connections opened to one host and port at most.
+    public var maxConnectionsPerHost: Int { loop.maxConnectionsPerHost }
 
     public func post(_ request: HTTPRequest) async throws(JSONRPCError) -> HTTPResponse {
         let flag = CancelFlag()
-        let pool = self.pool
+        let loop = self.loop
         let result: Result<HTTPResponse, JSONRPCError> = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, JSONRPCError>, Never>) in
                 let job = CurlJob(request: request, flag: flag, continuation: continuation)
-                if !pool.submit(job) {
-                    continuation.resume(returning: .failure(.transport(.cancelled, "the HTTP transport was shut down", retryable: false)))
-                }
+                if !loop.submit(job) { job.resume(.failure(CurlMultiLoop.shutDown)) }
             }
         } onCancel: {
             flag.cancel()
+            loop.wake()
         }
         return try result.get()
     }
@@ -53,124 +70,187 @@ enum CurlGlobal {
     static let initialized: Bool = curl_global_init(kalypso_curl_global_default()) == CURLE_OK
 }
 
-/// A cancellation flag shared by the calling task and the worker thread.
+/// A cancellation flag shared by the calling task and the event-loop thread.
 final class CancelFlag: Sendable {
     private let value = Atomic<Bool>(false)
     func cancel() { value.store(true, ordering: .relaxed) }
     var isCancelled: Bool { value.load(ordering: .relaxed) }
 }
 
-/// One queued transfer.
+/// One request handed to the event loop; its continuation is resumed exactly once, by the loop thread (or by
+/// `post` when the loop is already stopped).
 final class CurlJob: Sendable {
     let request: HTTPRequest
     let flag: CancelFlag
-    let continuation: CheckedContinuation<Result<HTTPResponse, JSONRPCError>, Never>
+    private let continuation: CheckedContinuation<Result<HTTPResponse, JSONRPCError>, Never>
 
     init(request: HTTPRequest, flag: CancelFlag, continuation: CheckedContinuation<Result<HTTPResponse, JSONRPCError>, Never>) {
         self.request = request; self.flag = flag; self.continuation = continuation
     }
+
+    func resume(_ result: Result<HTTPResponse, JSONRPCError>) { continuation.resume(returning: result) }
 }
 
-/// The job queue, the worker threads and the share handle.
-final class CurlWorkerPool: @unchecked Sendable {
-    // All mutable state below is guarded by `condition`.
-    private let condition = NSCondition()
-    private var queue: [CurlJob] = []
-    private var head = 0
-    private var stopping = false
-    private var alive = 0
-    let workerCount: Int
-    let userAgent: String
-    let share: UnsafeMutableRawPointer?
-    private let locks: UnsafeMutablePointer<pthread_mutex_t>
-    private let lockCount: Int
+/// The multi handle and the thread that drives it.
+///
+/// Only the loop thread touches the multi handle, the easy handles and `active`; other threads hand jobs over
+/// through `incoming` (guarded by `condition`) and wake the loop with `curl_multi_wakeup`, which is thread-safe.
+/// A cancelled job is found by the loop's scan of `active` after the wake-up and removed from the multi handle.
+final class CurlMultiLoop: @unchecked Sendable {
+    static let shutDown = JSONRPCError.transport(.cancelled, "the HTTP transport was shut down", retryable: false)
+    /// Idle easy handles kept for reuse (each holds buffers; connections belong to the multi handle).
+    static let idleLimit = 32
 
-    init(workers: Int, userAgent: String) {
-        self.workerCount = workers
+    let maxConnectionsPerHost: Int
+    let userAgent: String
+    private let multi: UnsafeMutableRawPointer
+    let share: UnsafeMutableRawPointer?
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var incoming: [CurlJob] = []
+    private var stopping = false
+    private var running = true
+
+    // Loop thread only.
+    private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var idle: [CurlEasy] = []
+
+    init?(maxConnectionsPerHost: Int, userAgent: String) {
+        guard let multi = curl_multi_init() else { return nil }
+        self.multi = multi
+        self.maxConnectionsPerHost = maxConnectionsPerHost
         self.userAgent = userAgent
-        lockCount = Int(kalypso_curl_lock_data_last()) + 1
-        locks = .allocate(capacity: lockCount)
-        for i in 0..<lockCount { pthread_mutex_init(locks + i, nil) }
+        _ = kalypso_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
+        _ = kalypso_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, 8 * maxConnectionsPerHost))
+        // TLS sessions are per easy handle unless shared; the multi handle already shares connections and DNS.
+        // Only the loop thread uses the share, so it needs no lock callbacks.
         share = curl_share_init()
         if let share {
-            _ = kalypso_curl_share_setopt_ptr(share, CURLSHOPT_USERDATA, UnsafeMutableRawPointer(locks))
-            _ = kalypso_curl_share_setopt_lock_cb(share, curlShareLock)
-            _ = kalypso_curl_share_setopt_unlock_cb(share, curlShareUnlock)
-            _ = kalypso_curl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_DNS.rawValue))
             _ = kalypso_curl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_SSL_SESSION.rawValue))
         }
-        alive = workers
-        for i in 0..<workers {
-            let thread = Thread { [self] in
-                let worker = CurlWorker(pool: self)
-                while let job = self.take() { worker.run(job) }
-                worker.close()
-                self.exited()
-            }
-            thread.name = "curl-worker-\(i)"
-            thread.start()
-        }
+        let thread = Thread { [self] in run() }
+        thread.name = "curl-multi"
+        thread.start()
     }
 
     deinit {
+        curl_multi_cleanup(multi)
         if let share { curl_share_cleanup(share) }
-        for i in 0..<lockCount { pthread_mutex_destroy(locks + i) }
-        locks.deallocate()
     }
 
-    /// Queues a job; false once shut down.
+    /// Queues a job and wakes the loop; false once shut down.
     func submit(_ job: CurlJob) -> Bool {
         condition.lock()
-        defer { condition.unlock() }
-        guard !stopping else { return false }
-        queue.append(job)
-        condition.signal()
+        guard !stopping else {
+            condition.unlock()
+            return false
+        }
+        incoming.append(job)
+        condition.unlock()
+        wake()
         return true
     }
 
-    /// The next job, blocking; nil when shutting down.
-    private func take() -> CurlJob? {
-        condition.lock()
-        defer { condition.unlock() }
-        while head == queue.count && !stopping { condition.wait() }
-        guard !stopping, head < queue.count else { return nil }
-        let job = queue[head]
-        head += 1
-        if head > 64 && head * 2 > queue.count {
-            queue.removeFirst(head)
-            head = 0
-        }
-        return job
-    }
-
-    private func exited() {
-        condition.lock()
-        alive -= 1
-        condition.broadcast()
-        condition.unlock()
-    }
+    /// Makes the loop look at its queue and its cancelled transfers now.
+    func wake() { _ = curl_multi_wakeup(multi) }
 
     func shutdown(wait: Bool) {
         condition.lock()
         stopping = true
-        let pending = queue[head...]
-        queue = []
-        head = 0
-        condition.broadcast()
-        if wait { while alive > 0 { condition.wait() } }
         condition.unlock()
-        for job in pending {
-            job.continuation.resume(returning: .failure(.transport(.cancelled, "the HTTP transport was shut down", retryable: false)))
+        wake()
+        guard wait else { return }
+        condition.lock()
+        while running { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            let jobs = incoming
+            incoming.removeAll(keepingCapacity: true)
+            let stop = stopping
+            condition.unlock()
+            if stop {
+                stopAll(jobs)
+                break
+            }
+            for job in jobs { start(job) }
+            removeCancelled()
+            var stillRunning: Int32 = 0
+            _ = curl_multi_perform(multi, &stillRunning)
+            collectFinished()
+            // Returns on socket activity, a libcurl timer (timeouts), a wake-up, or after a second at most.
+            _ = curl_multi_poll(multi, nil, 0, 1_000, nil)
+        }
+        condition.lock()
+        running = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func start(_ job: CurlJob) {
+        if job.flag.isCancelled { return job.resume(.failure(.cancelled)) }
+        guard let easy = idle.popLast() ?? CurlEasy() else {
+            return job.resume(.failure(.transport(.transport, "curl_easy_init failed (out of memory?)", retryable: true)))
+        }
+        let transfer = CurlTransfer(job: job, easy: easy)
+        transfer.configure(userAgent: userAgent, share: share)
+        let code = curl_multi_add_handle(multi, easy.handle)
+        guard code == CURLM_OK else {
+            transfer.detach()
+            recycle(easy)
+            let text = String(cString: curl_multi_strerror(code))
+            return job.resume(.failure(.transport(.transport, "libcurl refused the transfer: \(text)", retryable: true)))
+        }
+        active[easy.handle] = transfer
+    }
+
+    private func removeCancelled() {
+        for (handle, transfer) in active where transfer.job.flag.isCancelled {
+            active[handle] = nil
+            _ = curl_multi_remove_handle(multi, handle)
+            transfer.detach()
+            recycle(transfer.easy)
+            transfer.job.resume(.failure(.cancelled))
         }
     }
-}
 
-private let curlShareLock: kalypso_curl_lock_cb = { _, data, _, userptr in
-    guard let userptr else { return }
-    pthread_mutex_lock(userptr.assumingMemoryBound(to: pthread_mutex_t.self) + Int(data.rawValue))
-}
+    private func collectFinished() {
+        var left: Int32 = 0
+        while let message = curl_multi_info_read(multi, &left) {
+            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+            let code = kalypso_curl_msg_result(message)
+            guard let transfer = active.removeValue(forKey: handle) else { continue }
+            _ = curl_multi_remove_handle(multi, handle)
+            let result = transfer.result(code)
+            transfer.detach()
+            recycle(transfer.easy)
+            transfer.job.resume(result)
+        }
+    }
 
-private let curlShareUnlock: kalypso_curl_unlock_cb = { _, data, userptr in
-    guard let userptr else { return }
-    pthread_mutex_unlock(userptr.assumingMemoryBound(to: pthread_mutex_t.self) + Int(data.rawValue))
+    private func recycle(_ easy: CurlEasy) {
+        if idle.count < Self.idleLimit {
+            easy.reset()
+            idle.append(easy)
+        } else {
+            easy.close()
+        }
+    }
+
+    private func stopAll(_ queued: [CurlJob]) {
+        for job in queued { job.resume(.failure(Self.shutDown)) }
+        for (handle, transfer) in active {
+            _ = curl_multi_remove_handle(multi, handle)
+            transfer.detach()
+            transfer.easy.close()
+            transfer.job.resume(.failure(Self.shutDown))
+        }
+        active = [:]
+        for easy in idle { easy.close() }
+        idle = []
+    }
 }

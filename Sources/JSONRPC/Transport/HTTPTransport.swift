@@ -29,10 +29,14 @@ public struct HTTPResponse: Sendable {
     public var headers: [(name: String, value: String)]
     /// The body, decompressed.
     public var body: [UInt8]
+    /// How long the exchange itself took, as the transport measured it (connection, request, response), if known.
+    /// Unlike a clock read around `post`, it excludes any time the calling task waited for a thread to resume on,
+    /// so it describes the endpoint rather than how busy this process is.
+    public var transferTime: Duration?
 
     /// Creates a response.
-    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
-        self.status = status; self.headers = headers; self.body = body
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8], transferTime: Duration? = nil) {
+        self.status = status; self.headers = headers; self.body = body; self.transferTime = transferTime
     }
 
     /// The first value of header `name` (case-insensitive).

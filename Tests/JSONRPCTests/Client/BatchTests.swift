@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func matchesOutOfOrderRepliesAndPerItemErrors() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(Self.headers)
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func resendsOnlyItemsWithRetryableErrors() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let first = Atomic<Bool>(true)
         let script = FaultScript()
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func wholeBatchErrorsAndTransportFailuresThrow() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(times: 1, .respond(.json(#"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch too large"}}"#)))
@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func unknownOrDuplicateIDsAreMalformed() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add { request in
@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func emptyBatchSendsNothing() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let client = try TestServers.client(["http://127.0.0.1:1"], transport: transport)
         let results = try await client.batch([RPCCall<JSONValue>]())

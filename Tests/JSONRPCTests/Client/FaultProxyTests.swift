@@ -5,7 +5,7 @@ import Testing
 /// The fault-injection server as a proxy in front of an upstream node (here another local server).
 @Suite struct FaultProxyTests {
     @Test func forwardsAndRewritesUpstreamReplies() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let node = FaultScript()
         node.add(TestServers.results(["eth_blockNumber": #""0x64""#, "eth_chainId": #""0x1""#]))
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func forwardingToAMissingUpstreamIsA502() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         try await TestServers.with(upstream: "http://127.0.0.1:1", script: FaultScript(fallback: { _ in .forward })) { server in
             let response = try await transport.post(HTTPRequest(endpoint: RedactedURL(server.url), body: Array("{}".utf8)))

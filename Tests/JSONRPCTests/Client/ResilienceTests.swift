@@ -5,11 +5,15 @@ import Testing
 @testable import JSONRPC
 
 /// Retries, failover, rate-limit replies, malformed bodies and secret masking, end to end over HTTP.
-@Suite struct ResilienceTests {
+///
+/// No assertion depends on how long anything takes: the retry budget, the request timeouts and the
+/// breaker's windows are far longer than any run (this suite shares 2 cores and Swift's cooperative pool with every
+/// other test target), and waits are for conditions. The time limit only stops a hung test.
+@Suite(.timeLimit(.minutes(5))) struct ResilienceTests {
     static let ok = TestServers.results(["eth_blockNumber": #""0x2a""#])
 
     @Test func retriesServerErrorsThenSucceedsAndRecordsMetrics() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         // The reset comes first, on a fresh connection: libcurl itself silently resends a request whose *reused*
@@ -31,7 +35,7 @@ import Testing
     }
 
     @Test func givesUpAfterMaxAttemptsWithTheLastError() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(.respond(.json(#"{"jsonrpc":"2.0","id":1,"result":"0x2"#)))  // truncated JSON, every time
@@ -46,7 +50,7 @@ import Testing
     }
 
     @Test func honoursRetryAfterAndRefusesExcessiveWaits() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(times: 1, .respond(.json(#"{"error":"slow down"}"#, status: 429, headers: [("Retry-After", "0")])))
@@ -64,15 +68,18 @@ import Testing
     }
 
     @Test func failsOverToAHealthyEndpoint() async throws {
-        let transport = try CurlTransport(workers: 2)
+        let transport = try CurlTransport(maxConnectionsPerHost: 2)
         defer { transport.shutdown() }
         let bad = FaultScript()
         bad.add(.respond(.json("down", status: 503)))
         let good = FaultScript()
         good.add(Self.ok)
+        // The choice weighs a failure (rate × failurePenalty) against the healthy endpoint's measured latency; with
+        // a penalty of an hour one 503 outweighs any latency a loaded machine can produce.
+        let breaker = EndpointSelector.Configuration(failurePenalty: .seconds(3600))
         try await TestServers.with(script: bad) { a in
             try await TestServers.with(script: good) { b in
-                let client = try TestServers.client([a.url, b.url], transport: transport)
+                let client = try TestServers.client([a.url, b.url], transport: transport, breaker: breaker)
                 for _ in 0..<5 { #expect(try await client.blockNumber() == 42) }
                 #expect(a.requests.count == 1)  // the first attempt; afterwards the healthy endpoint is preferred
                 #expect(b.requests.count == 5)
@@ -83,10 +90,10 @@ import Testing
     }
 
     @Test func rateLimitedEndpointIsAvoidedForItsRetryAfter() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let limited = FaultScript()
-        limited.add(.respond(.json("", status: 429, headers: [("Retry-After", "60")])))
+        limited.add(.respond(.json("", status: 429, headers: [("Retry-After", "3600")])))  // outlasts any run
         let good = FaultScript()
         good.add(Self.ok)
         try await TestServers.with(script: limited) { a in
@@ -101,7 +108,7 @@ import Testing
     }
 
     @Test func circuitOpensAfterRepeatedFailures() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let bad = FaultScript()
         bad.add(.reset)
@@ -121,7 +128,7 @@ import Testing
     }
 
     @Test func providerRangeLimitsAreNotRetried() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(TestServers.answer { _ in #""error":{"code":-32005,"message":"query returned more than 10000 results. Try with this block range [0x10, 0x1f]."}"# })
@@ -137,7 +144,7 @@ import Testing
     }
 
     @Test func rpcErrorInANon2xxBodyIsReadAsRPCError() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add { request in
@@ -153,7 +160,7 @@ import Testing
     }
 
     @Test func wrongIDIsMalformed() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(.respond(.json(#"{"jsonrpc":"2.0","id":999999,"result":"0x1"}"#)))
@@ -166,27 +173,34 @@ import Testing
     }
 
     @Test func timeoutsAreRetriedThenReported() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(times: 1, .hang)
         script.add(Self.ok)
+        let metrics = MetricsRegistry()
         try await TestServers.with(script: script) { server in
-            let client = try TestServers.client([server.url], transport: transport, timeout: .milliseconds(200))
+            // The configured 200 ms ends the hung first attempt; the retry gets a long timeout, so its reply never
+            // races that clock.
+            let config = JSONRPCClientConfiguration(endpoints: [RPCEndpoint(server.url)], retry: TestServers.quickRetry,
+                                                    requestTimeout: .milliseconds(200), jitterSeed: 1)
+            let client = try JSONRPCClient(configuration: config, logger: .disabled, metrics: metrics,
+                                           transport: LongTimeoutAfterFirstAttempt(transport))
             #expect(try await client.blockNumber() == 42)
             #expect(server.requests.count == 2)
+            #expect(metrics.value("jsonrpc_errors_total", labels: [("method", "eth_blockNumber"), ("kind", "timeout")]) == 1)
         }
     }
 
     @Test func cancellationStopsRetries() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(.hang)
         try await TestServers.with(script: script) { server in
             let client = try TestServers.client([server.url], transport: transport, timeout: .seconds(60))
             let task = Task { try await client.blockNumber() }
-            #expect(await TestServers.waitUntil { !server.requests.isEmpty })
+            #expect(await server.waitForRequests(1))
             task.cancel()
             await #expect { try await task.value } throws: { ($0 as? JSONRPCError)?.code == .cancelled }
             #expect(server.requests.count == 1)
@@ -195,7 +209,7 @@ import Testing
 
     /// API keys in the path, the query and user info never reach an error, a log line or a metric.
     @Test func secretsNeverLeak() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(.respond(.json("internal", status: 500)))
@@ -232,7 +246,7 @@ import Testing
     }
 
     @Test func rateLimitedEndpointStillServesEveryRequest() async throws {
-        let transport = try CurlTransport(workers: 2)
+        let transport = try CurlTransport(maxConnectionsPerHost: 2)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(Self.ok)

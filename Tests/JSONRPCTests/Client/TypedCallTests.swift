@@ -9,7 +9,7 @@ import Testing
     static let h = Hash32(w0: 1, w1: 2, w2: 3, w3: 4)
 
     func run(_ results: [String: String], _ body: (JSONRPCClient, FaultInjectionServer) async throws -> Void) async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(TestServers.results(results))
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func callIsPinnedWithEIP1898AndRevertDataSurfaces() async throws {
-        let transport = try CurlTransport(workers: 1)
+        let transport = try CurlTransport(maxConnectionsPerHost: 1)
         defer { transport.shutdown() }
         let script = FaultScript()
         script.add(times: 1, TestServers.results(["eth_call": #""0x00000000000000000000000000000000000000000000000000000000000000ff""#]))

@@ -38,10 +38,39 @@ enum CLIRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read both pipes to the end before waiting, so a large output cannot block the child.
+        // Drain both pipes at once, to their ends, before waiting: reading one after the other would leave the child
+        // blocked on a full stderr pipe (64 KiB) while this side still waits for stdout to end.
+        let errors = PipeDrain(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+final class PipeDrain: @unchecked Sendable {
+    private let done = NSCondition()
+    private var data: Data?  // guarded by `done`
+
+    init(_ handle: FileHandle) {
+        let thread = Thread { [self] in
+            let read = handle.readDataToEndOfFile()
+            done.lock()
+            data = read
+            done.broadcast()
+            done.unlock()
+        }
+        thread.start()
+    }
+
+    /// Everything the pipe carried, once its writer has closed it.
+    func wait() -> Data {
+        done.lock()
+        defer { done.unlock() }
+        while true {
+            if let data { return data }
+            done.wait()
+        }
     }
 }

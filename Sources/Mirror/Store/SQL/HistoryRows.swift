@@ -1,0 +1,111 @@
+import Database
+import EthereumKit
+import JSONRPC
+import Kalypso
+
+/// The append-only tables of a range (events, unknown and quarantined logs, signature checks, issues) and the reorg
+/// tables (block window, undo journal): their batch inserts and the binds of their rows.
+enum HistoryRows {
+    /// (`fields` before `event_name`: the JSON writer returns the name.)
+    static let events = RowTable.insertOnly("events", columns: [
+        "block_number", "log_index", "transaction_index", "emitter", "fields", "event_name", "enrichment", "topics", "data"],
+        key: ["block_number", "log_index"])
+    static let transactions = RowTable.insertOnly("transactions", columns: [
+        "block_number", "transaction_index", "transaction_hash"], key: ["block_number", "transaction_index"])
+    static let eventBlocks = RowTable.insertOnly("event_blocks", columns: ["number", "hash"], key: ["number"])
+    static let unknownLogs = RowTable.insertOnly("unknown_logs", columns: [
+        "block_number", "log_index", "block_hash", "transaction_index", "transaction_hash", "address", "topic0", "topics",
+        "data", "other_generation"], key: ["block_number", "log_index"])
+    static let quarantinedLogs = RowTable.insertOnly("quarantined_logs", columns: [
+        "block_number", "log_index", "block_hash", "transaction_index", "transaction_hash", "address", "topic0", "topics",
+        "data", "event_name", "error"], key: ["block_number", "log_index"])
+    static let signatureChecks = RowTable.insertOnly("signature_checks", columns: [
+        "block_number", "seq", "log_index", "block_hash", "transaction_index", "transaction_hash", "kind", "expected",
+        "recovered", "matches", "note"], key: ["block_number", "seq"])
+    static let issues = RowTable.insertOnly("inconsistency_issues", columns: [
+        "block_number", "seq", "log_index", "transaction_hash", "code", "severity", "message"], key: ["block_number", "seq"])
+    static let journal = RowTable.insertOnly("undo_journal", columns: [
+        "block_number", "seq", "block_hash", "entity_key", "before_image", "after_image"], key: ["block_number", "seq"])
+    static let window = RowTable(name: "block_window", columns: ["number", "hash", "parent_hash"],
+                                 tail: "ON CONFLICT (number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash")
+
+    /// The tables holding rows per block that a rewind deletes above its target, with their block column.
+    static let perBlockTables: [(table: String, column: String)] = [
+        ("events", "block_number"), ("transactions", "block_number"), ("event_blocks", "number"), ("unknown_logs", "block_number"), ("quarantined_logs", "block_number"),
+        ("signature_checks", "block_number"), ("inconsistency_issues", "block_number"), ("undo_journal", "block_number"),
+        ("block_window", "number"),
+    ]
+
+    // MARK: Binds
+
+    /// The topics of a `topics` column (concatenated 32-byte values).
+    static func topics(blob: [UInt8]) -> [Hash32] {
+        blob.withUnsafeBytes { raw in
+            stride(from: 0, to: raw.count - raw.count % 32, by: 32).map { Hash32(at: $0, of: raw) }
+        }
+    }
+
+    static func emitterName(_ c: KalypsoContract) -> StaticString {
+        switch c {
+        case .generatorRegistry: "generatorRegistry"
+        case .proofMarketplace: "proofMarketplace"
+        case .entityKeyRegistry: "entityKeyRegistry"
+        }
+    }
+
+    /// Topics as one blob of concatenated 32-byte values.
+    private static func appendTopics(_ topics: [Hash32], _ b: inout SQLArguments) {
+        b.appendBlob(count: topics.count * 32) { raw in
+            for (i, t) in topics.enumerated() { t.store(into: raw, at: i * 32) }
+        }
+    }
+
+    private static func appendPosition(_ p: LogPosition, _ b: inout SQLArguments) {
+        b.append(p.blockNumber); b.append(p.logIndex); b.append(p.blockHash); b.append(p.transactionIndex); b.append(p.transactionHash)
+    }
+
+    /// An `events` row (the block and transaction hashes go to `event_blocks` and `transactions`, once each).
+    static func appendEvent(_ log: KalypsoLog, raw: Log?, _ b: inout SQLArguments) {
+        let p = log.position
+        b.append(p.blockNumber); b.append(p.logIndex); b.append(p.transactionIndex)
+        b.append(emitterName(log.emitter))
+        var name: StaticString = ""
+        b.appendText { name = EventJSON.append(log.event, to: &$0) }
+        b.append(name)
+        switch log.event.enrichmentSource {
+        case nil: b.appendNull()
+        case .calldata?: b.append("calldata" as StaticString)
+        case let source?: b.append(source.description)
+        }
+        if let raw {
+            appendTopics(raw.topics, &b); b.append(bytes: raw.data)
+        } else {
+            b.appendNull(); b.appendNull()
+        }
+    }
+
+    static func appendUnknown(_ log: UnknownLog, _ b: inout SQLArguments) {
+        appendPosition(log.position, &b)
+        b.append(log.address); b.append(log.topics.first) { $0.append($1) }; appendTopics(log.topics, &b)
+        b.append(bytes: log.data); b.append(log.otherGeneration) { $0.append($1) }
+    }
+
+    static func appendQuarantined(_ log: QuarantinedLog, _ b: inout SQLArguments) {
+        appendPosition(log.position, &b)
+        b.append(log.address); b.append(log.topics.first) { $0.append($1) }; appendTopics(log.topics, &b)
+        b.append(bytes: log.data); b.append(log.eventName) { $0.append($1) }; b.append(log.error)
+    }
+
+    static func appendCheck(_ c: SignatureCheck, seq: Int, _ b: inout SQLArguments) {
+        let p = c.position
+        b.append(p.blockNumber); b.append(seq); b.append(p.logIndex); b.append(p.blockHash)
+        b.append(p.transactionIndex); b.append(p.transactionHash); b.append(c.kind.rawValue)
+        b.append(c.expected) { $0.append($1) }; b.append(c.recovered) { $0.append($1) }; b.append(c.matches); b.append(c.note)
+    }
+
+    static func appendIssue(_ issue: InconsistencyError, block: UInt64, seq: Int, _ b: inout SQLArguments) {
+        b.append(block); b.append(seq); b.append(issue.position?.logIndex) { $0.append($1) }
+        b.append(issue.position?.transactionHash) { $0.append($1) }; b.append(issue.code.description)
+        b.append(issue.severity.description); b.append(issue.message)
+    }
+}
