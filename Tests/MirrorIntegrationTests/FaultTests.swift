@@ -42,7 +42,11 @@ extension MirrorIntegrationTests {
                 return .respond(.rpcError(id: request.calls.first?.id ?? "1", code: -32005, message: message))
             }
             script.add(times: 1, when: call) { _ in log.record("call 500"); return .respond(.json("oops", status: 503)) }
-            script.add(times: 4, when: head) { _ in
+            // The first head is true; the next four are 40 blocks lower (a node that went backwards, or a lagging one
+            // behind a balancer): the sync must neither rewind nor stop short of the highest head it saw.
+            let heads = Mutex(0)
+            script.add(times: 5, when: head) { _ in
+                guard heads.withLock({ n -> Int in n += 1; return n }) > 1 else { return .forward }
                 log.record("head backwards")
                 return .forwardTransformed { response in Self.lowerHead(response, by: 40) }
             }

@@ -13,6 +13,7 @@ final class ProgressLine: Sendable {
         var startTime = ContinuousClock.now
         var lastDraw = ContinuousClock.now - .seconds(1)
         var logs = 0
+        var done = false
     }
     private let state = Mutex(State())
     private let inner: StreamLogSink
@@ -35,9 +36,13 @@ final class ProgressLine: Sendable {
         }
     }
 
+    /// Whether the backfill reached its target (the line is gone; logs take over).
+    var isDone: Bool { state.withLock { $0.done } }
+
     /// Updates the line after a committed range (at most 4 redraws a second; always on the last block).
     func committed(_ range: CommittedRange, target: UInt64) {
         state.withLock { s in
+            guard !s.done else { return }
             let now = ContinuousClock.now
             if s.startBlock == nil { s.startBlock = range.range.lowerBound; s.startTime = now }
             s.logs += range.logCount
@@ -51,11 +56,16 @@ final class ProgressLine: Sendable {
             let eta = blockRate > 0 ? Int(remaining / blockRate) : 0
             let total = Double(target - (s.startBlock ?? 0) + 1)
             let percent = total > 0 ? min(100, 100 * blocks / total) : 100
-            var text = "block \(range.cursor.blockNumber) / \(target) (\(String(format: "%.1f", percent)) %) · "
-            text += "\(Int(blockRate)) blocks/s · \(Int(Double(s.logs) / elapsed)) logs/s · ETA \(eta / 60):\(String(format: "%02d", eta % 60))"
+            var text = "block \(range.cursor.blockNumber) / \(target) (\(String(format: "%.1f", percent)) %)"
+            if elapsed >= 0.5 {  // rates over a shorter time say nothing
+                text += " · \(Int(blockRate)) blocks/s · \(Int(Double(s.logs) / elapsed)) logs/s · ETA \(eta / 60):\(String(format: "%02d", eta % 60))"
+            }
             Self.write("\r\u{1B}[K" + text)
             s.text = done ? "" : text
-            if done { Self.write("\n") }
+            if done {
+                Self.write("\n")
+                s.done = true
+            }
         }
     }
 

@@ -113,7 +113,7 @@ public enum ConfigKey: String, CaseIterable, Sendable, Hashable, Comparable {
         case .getLogsMaxRange: "largest eth_getLogs block span (default 50000)"
         case .rateLimit: "JSON-RPC requests per second per endpoint (default unlimited)"
         case .rpcTimeout: "total timeout of one JSON-RPC attempt (default 30s)"
-        case .database: "SQLite file (default kalypso-mirror.sqlite in the working directory); postgres://… later"
+        case .database: "SQLite file (default kalypso-mirror.sqlite in the working directory) or a postgres://user:pass@host/db URL"
         case .logFormat: "log line format on stderr (default logfmt)"
         case .logLevel: "trace, debug, info, notice, warning, error or critical (default info)"
         }

@@ -26,6 +26,8 @@ public enum MirrorMetrics {
     public static let deepReorgs = "mirror_deep_reorgs_total"
     /// Counter: failed steps by kind (head, fetch, provider_limit, commit).
     public static let failures = "mirror_sync_failures_total"
+    /// Histogram: wall seconds per range and stage (fetch, decode, enrich, reduce, commit).
+    public static let stageSeconds = "mirror_stage_seconds"
 
     /// Declares the families' help and types.
     public static func describe(_ m: MetricsRegistry) {
@@ -41,5 +43,6 @@ public enum MirrorMetrics {
         m.describe(reorgs, type: "counter", help: "Reorgs detected and undone")
         m.describe(deepReorgs, type: "counter", help: "Reorgs deeper than the window (sync stopped)")
         m.describe(failures, type: "counter", help: "Failed sync steps by kind; each is retried with backoff")
+        m.describe(stageSeconds, type: "histogram", help: "Wall seconds per range and stage (fetch, decode, enrich, reduce, commit)")
     }
 }

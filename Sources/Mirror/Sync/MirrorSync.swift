@@ -145,6 +145,8 @@ public actor MirrorSync {
                 action = await fetchRange(request)
             case .applyRange(let request):
                 action = await applyRange(request)
+            case .checkLinkage(let block):
+                action = await checkLinkage(block)
             case .findForkPoint(let numbers):
                 action = await findForkPoint(numbers)
             case .rewind(let block, let reason):
@@ -192,8 +194,8 @@ public actor MirrorSync {
                 // previous range changed: fetch it now.
                 prefetch?.task.cancel()
                 prefetch = nil
-                let (source, pipeline, addresses) = (self.source, self.pipeline, deployment.addresses)
-                let task = Task { try await Self.fetch(request, source: source, pipeline: pipeline, addresses: addresses, matchingEngineKey: key) }
+                let (source, pipeline, addresses, metrics) = (self.source, self.pipeline, deployment.addresses, self.metrics)
+                let task = Task { try await Self.fetch(request, source: source, pipeline: pipeline, addresses: addresses, matchingEngineKey: key, metrics: metrics) }
                 inflight.withLock { $0 = task }
                 if stopRequested { task.cancel() }
                 defer { inflight.withLock { $0 = nil } }
@@ -209,8 +211,8 @@ public actor MirrorSync {
         if case .applyRange = next {
             fetched = data
             if settings.prefetch, let ahead = machine.speculativeNext(after: request) {
-                let (source, pipeline, addresses, key) = (self.source, self.pipeline, deployment.addresses, matchingEngineKey)
-                prefetch = (ahead, Task { try await Self.fetch(ahead, source: source, pipeline: pipeline, addresses: addresses, matchingEngineKey: key) })
+                let (source, pipeline, addresses, key, metrics) = (self.source, self.pipeline, deployment.addresses, matchingEngineKey, self.metrics)
+                prefetch = (ahead, Task { try await Self.fetch(ahead, source: source, pipeline: pipeline, addresses: addresses, matchingEngineKey: key, metrics: metrics) })
             }
         } else if case .cursorReorged(let nodeHash) = verdict {
             logger.notice("reorg detected: the cursor block is no longer canonical",
@@ -245,15 +247,19 @@ public actor MirrorSync {
             return machine.rangeFailed(request, .transient("the header of block \(request.range.upperBound) is missing"))
         }
         let cursor = Checkpoint(blockNumber: toHeader.number, blockHash: toHeader.hash)
+        var stages = StageClock(metrics)
         let (changes, reduceIssues) = reduce(data)
+        stages.lap("reduce")
         let issues = data.issues + reduceIssues
         let blocks = data.headers.values.compactMap { $0 }.filter { request.range.contains($0.number) }
             .sorted { $0.number < $1.number }.map(Self.record)
         let commit = RangeCommit(fromBlock: request.range.lowerBound, toBlock: request.range.upperBound, cursor: cursor,
                                  blocks: blocks, logs: data.enriched, unknown: data.unknown, quarantined: data.quarantined,
-                                 signatureChecks: data.signatureChecks, issues: issues, changesByBlock: changes)
+                                 signatureChecks: data.signatureChecks, issues: issues, changesByBlock: changes,
+                                 rawLogs: data.eventLogs, clock: UInt256(toHeader.l1BlockNumber ?? toHeader.number))
         do {
             try store.commit(commit, reorgWindow: reorgWindow)
+            stages.lap("commit")
         } catch {
             for block in changes.reversed() { state.undo(block.changes) }
             metrics?.increment(MirrorMetrics.failures, labels: [("kind", "commit")])
@@ -293,6 +299,19 @@ public actor MirrorSync {
         logger.debug("range committed", [("from", String(commit.fromBlock)), ("to", String(commit.toBlock)), ("logs", String(commit.logs.count))])
     }
 
+    private func checkLinkage(_ block: UInt64) async -> SyncAction {
+        do {
+            let header = try await source.headers([block])[block] ?? nil
+            if let header, machine.detector.window.contains(where: { $0.number == block && $0.hash != header.hash }) {
+                logger.notice("reorg detected: a recorded block is no longer canonical", [("block", String(block)), ("node_hash", "\(header.hash)")])
+            }
+            return machine.linkageChecked(block, nodeHash: header?.hash)
+        } catch {
+            logger.warning("linkage check failed; will retry", [("error", "\(error)")])
+            return machine.headFailed("linkage check: \(error)")
+        }
+    }
+
     private func findForkPoint(_ numbers: [UInt64]) async -> SyncAction {
         do {
             let headers = try await source.headers(numbers)
@@ -311,6 +330,11 @@ public actor MirrorSync {
         let undone: [ChangeSet]
         do {
             undone = try store.rewind(to: block, reason: reason)
+        } catch let error as MirrorStoreError where error.code == .reorgTooDeep {
+            // The store's journal does not reach the fork point: as deep as a reorg below the window.
+            metrics?.increment(MirrorMetrics.deepReorgs)
+            logger.critical("sync stopped: \(error.message)")
+            throw SyncError(.deepReorg, error.message)
         } catch {
             logger.error("rewind failed; will retry", [("to", String(block)), ("error", "\(error)")])
             return machine.rangeFailed(RangeRequest(range: machine.nextBlock...machine.nextBlock, headers: []), .transient("rewind failed: \(error)"))
@@ -344,7 +368,8 @@ public actor MirrorSync {
 
     /// Fetches logs and headers, decodes, and enriches (unless the logs and headers already disagree).
     static func fetch(_ request: RangeRequest, source: any SyncChainSource, pipeline: SyncPipeline, addresses: [Address],
-                      matchingEngineKey: [UInt8]?) async throws -> FetchedRange {
+                      matchingEngineKey: [UInt8]?, metrics: MetricsRegistry?) async throws -> FetchedRange {
+        var stages = StageClock(metrics)
         async let logsTask = source.logs(in: request.range, addresses: addresses)
         async let baseHeaders = source.headers(request.headers)
         var logs = try await logsTask
@@ -355,6 +380,7 @@ public actor MirrorSync {
         if !extra.isEmpty {
             for (n, h) in try await source.headers(extra) { headers[n] = h }
         }
+        stages.lap("fetch")
         var data = FetchedRange(request: request, logs: logs, headers: headers, matchingEngineKey: matchingEngineKey)
         let consistent = logs.allSatisfy { log in !log.removed && (headers[log.blockNumber] ?? nil)?.hash == log.blockHash }
         guard consistent else { return data }  // verify() will reject it; don't spend enrichment calls on it
@@ -368,8 +394,10 @@ public actor MirrorSync {
             case .quarantined(let q): data.quarantined.append(q)
             }
         }
+        stages.lap("decode")
         try Task.checkCancellation()
         let enriched = try await pipeline.enrich(events, matchingEngineKey)
+        stages.lap("enrich")
         data.enriched = enriched.logs
         data.signatureChecks = enriched.signatureChecks
         data.issues = enriched.issues
@@ -394,5 +422,22 @@ struct FetchedRange: Sendable {
 
     var references: [ReorgDetector.LogReference] {
         logs.map { ReorgDetector.LogReference(blockNumber: $0.blockNumber, blockHash: $0.blockHash, removed: $0.removed, logIndex: $0.logIndex) }
+    }
+}
+
+/// Wall time per sync stage into `mirror_stage_seconds{stage}` (fetch, decode, enrich, reduce, commit).
+struct StageClock {
+    let metrics: MetricsRegistry?
+    var last = ContinuousClock.now
+    static let buckets: [Double] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+    init(_ metrics: MetricsRegistry?) { self.metrics = metrics }
+
+    mutating func lap(_ stage: String) {
+        let now = ContinuousClock.now
+        let d = last.duration(to: now)
+        last = now
+        metrics?.observe(MirrorMetrics.stageSeconds, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18,
+                         buckets: Self.buckets, labels: [("stage", stage)])
     }
 }

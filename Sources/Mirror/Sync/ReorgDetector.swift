@@ -117,7 +117,7 @@ public struct ReorgDetector: Sendable, Hashable {
     public enum ForkResolution: Sendable, Hashable {
         /// Undo every block above the recorded block `block`; `orphaned` recorded blocks differ from the node's.
         case rewind(to: UInt64, orphaned: Int)
-        /// No recorded block matches the node, or the node has none of them: nothing proves a fork yet (wait).
+        /// The node has none of the recorded blocks, or agrees with the newest one it has: nothing proves a fork (wait).
         case inconclusive(String)
         /// The fork is below the window: the sync must stop.
         case deep(DeepReorgError)
@@ -128,7 +128,10 @@ public struct ReorgDetector: Sendable, Hashable {
         var orphaned = 0
         for record in window.reversed() {
             guard let node = nodeHashes[record.number] else { continue }
-            if node == record.hash { return .rewind(to: record.number, orphaned: orphaned) }
+            if node == record.hash {
+                guard orphaned > 0 else { return .inconclusive("the node has every recorded block it returned; nothing to undo") }
+                return .rewind(to: record.number, orphaned: orphaned)
+            }
             orphaned += 1
         }
         guard orphaned > 0 else {

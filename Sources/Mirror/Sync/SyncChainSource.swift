@@ -37,8 +37,10 @@ public struct JSONRPCChainSource: SyncChainSource {
     /// Creates a source.
     public init(client: JSONRPCClient) { self.client = client }
 
+    /// `eth_blockNumber`.
     public func headNumber() async throws -> UInt64 { try await client.blockNumber() }
 
+    /// `eth_getLogs` over `range`; a provider range limit becomes `ProviderLimitError`.
     public func logs(in range: ClosedRange<UInt64>, addresses: [Address]) async throws -> [Log] {
         do {
             return try await client.getLogs(LogFilter(range: range, addresses: addresses))
@@ -48,6 +50,7 @@ public struct JSONRPCChainSource: SyncChainSource {
         }
     }
 
+    /// Batched `eth_getBlockByNumber(n, false)`; a header for another number than asked is an error.
     public func headers(_ numbers: [UInt64]) async throws -> [UInt64: BlockHeader?] {
         guard !numbers.isEmpty else { return [:] }
         let results = try await client.getBlockHeaders(numbers)

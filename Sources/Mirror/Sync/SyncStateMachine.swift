@@ -9,6 +9,9 @@ public enum SyncAction: Sendable, Hashable {
     case fetchRange(RangeRequest)
     /// Reduce and commit the fetched range (it was verified), then call `rangeCommitted` (or `rangeFailed`).
     case applyRange(RangeRequest)
+    /// Nothing to sync: ask the node for this recorded block's hash (the cursor, or the newest recorded block at or
+    /// below a head that moved back), then call `linkageChecked` — the linkage check of a poll with nothing new.
+    case checkLinkage(UInt64)
     /// Ask the node for the hashes of these recorded blocks (newest first), then call `forkHashesFetched`.
     case findForkPoint([UInt64])
     /// Undo every block above `block` in the store and in memory, then call `rewound`.
@@ -65,15 +68,20 @@ public struct SyncStateMachine: Sendable {
 
     /// Tuning.
     public struct Configuration: Sendable, Hashable {
+        /// How the loop ends.
         public var mode: Mode
+        /// Sync up to `head − confirmations`.
         public var confirmations: UInt64
+        /// The pause between head polls when caught up.
         public var pollInterval: Duration
         /// The first retry pause after a failure; doubles per failure in a row up to `maxBackoff`.
         public var baseBackoff: Duration
+        /// The longest retry pause.
         public var maxBackoff: Duration
         /// The pause before refetching a range the chain changed under.
         public var refetchPause: Duration
 
+        /// Creates a configuration.
         public init(mode: Mode, confirmations: UInt64, pollInterval: Duration, baseBackoff: Duration = .milliseconds(250),
                     maxBackoff: Duration = .seconds(30), refetchPause: Duration = .milliseconds(100)) {
             self.mode = mode; self.confirmations = confirmations; self.pollInterval = pollInterval
@@ -81,12 +89,14 @@ public struct SyncStateMachine: Sendable {
         }
     }
 
+    /// The tuning.
     public let configuration: Configuration
     /// The range sizer.
     public private(set) var sizer: RangeSizer
     /// The reorg detector (window and cursor).
     public private(set) var detector: ReorgDetector
-    /// The highest head the node reported in this run (a head that moves backwards does not lower the target).
+    /// The highest head the node reported since the start or the last rewind (a head that moves backwards does not
+    /// lower the target; a rewind does).
     public private(set) var highestHead: UInt64?
     /// Failures in a row (for the backoff).
     public private(set) var failuresInARow = 0
@@ -123,11 +133,24 @@ public struct SyncStateMachine: Sendable {
         if case .until(let last) = configuration.mode, let cursor, cursor.blockNumber >= last { return .finished }
         guard let target, nextBlock <= target else {
             switch configuration.mode {
-            case .follow, .until: return .sleep(configuration.pollInterval, reason: "caught up")
+            case .follow, .until:
+                // Still check that the node has the cursor's block (or, if its head moved back below the cursor, the
+                // newest recorded block it can have): a reorg that does not lengthen the chain is seen at once.
+                let limit = min(head, cursor?.blockNumber ?? 0)
+                if let record = detector.window.last(where: { $0.number <= limit }) { return .checkLinkage(record.number) }
+                return .sleep(configuration.pollInterval, reason: "caught up")
             case .once: return .finished
             }
         }
         return .fetchRange(request(from: nextBlock, target: target))
+    }
+
+    /// The node's hash of the recorded block `block` (nil: it has none).
+    public mutating func linkageChecked(_ block: UInt64, nodeHash: Hash32?) -> SyncAction {
+        guard let nodeHash, let record = detector.window.last(where: { $0.number == block }), record.hash != nodeHash else {
+            return .sleep(configuration.pollInterval, reason: "caught up")
+        }
+        return .findForkPoint(detector.forkSearchNumbers)
     }
 
     /// The range after the current one, assuming it commits: what a prefetcher may fetch ahead. Nil when the
@@ -197,8 +220,8 @@ public struct SyncStateMachine: Sendable {
         switch detector.resolveFork(nodeHashes: hashes) {
         case .rewind(let block, let orphaned):
             return .rewind(to: block, reason: "reorg: \(orphaned) recorded block(s) above \(block) are no longer on the node's chain")
-        case .inconclusive(let why):
-            return backoff(why)
+        case .inconclusive:
+            return .sleep(configuration.pollInterval, reason: "caught up")
         case .deep(let error):
             return .fail(error)
         }
@@ -208,6 +231,9 @@ public struct SyncStateMachine: Sendable {
     public mutating func rewound(to block: UInt64, cursor: Checkpoint?) -> SyncAction {
         reorgs += 1
         failuresInARow = 0
+        // The highest head seen may have been on the orphaned branch: forget it, or a shorter new branch would leave
+        // the target above the node's head.
+        highestHead = nil
         detector.recordRewind(to: block, cursor: cursor)
         return .fetchHead
     }

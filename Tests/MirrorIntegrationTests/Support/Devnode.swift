@@ -26,7 +26,7 @@ final class Devnode: @unchecked Sendable {
         var serve = ["-m", "devnode", "serve", "--port", "0", "--info-file", infoFile.path]
         if let stateFile { serve += ["--state-file", stateFile.path] }
         serve += extraArguments
-        let command = ([Project.python.path] + serve).map { "'\($0)'" }.joined(separator: " ")
+        let command = Project.unblockedPython(serve).map { "'\($0)'" }.joined(separator: " ")
         let script = """
         \(command) </dev/null 2>'\(log.path)' &
         pid=$!
@@ -101,7 +101,8 @@ final class Devnode: @unchecked Sendable {
     /// Runs the scenario driver against this devnode; returns its summary JSON.
     @discardableResult
     func scenario(seed: Int, ops: Int) async throws -> [String: Any] {
-        let child = try ChildProcess(Project.python, ["-m", "devnode", "scenario", "--rpc", rpcURL, "--seed", String(seed), "--ops", String(ops)],
+        let arguments = Project.unblockedPython(["-m", "devnode", "scenario", "--rpc", rpcURL, "--seed", String(seed), "--ops", String(ops)])
+        let child = try ChildProcess(URL(fileURLWithPath: arguments[0]), Array(arguments.dropFirst()),
                                      environment: Project.pythonEnvironment, directory: directory, label: "scenario-\(seed)")
         let status = await child.wait()
         guard status == 0, let data = child.stdout.split(separator: "\n").last.flatMap({ $0.data(using: .utf8) }),
@@ -125,9 +126,10 @@ final class ChainOps: @unchecked Sendable {
     private var buffer: [UInt8] = []
 
     init(_ devnode: Devnode) async throws {
-        process.executableURL = Project.python
-        process.arguments = [Project.root.appendingPathComponent("Tests/MirrorIntegrationTests/Fixtures/chain_ops.py").path,
-                             "--rpc", devnode.rpcURL, "--info", devnode.infoFile.path]
+        let arguments = Project.unblockedPython([Project.root.appendingPathComponent("Tests/MirrorIntegrationTests/Fixtures/chain_ops.py").path,
+                                                 "--rpc", devnode.rpcURL, "--info", devnode.infoFile.path])
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
         process.environment = Project.pythonEnvironment
         process.currentDirectoryURL = Project.root
         process.standardInput = input

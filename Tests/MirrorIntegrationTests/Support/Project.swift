@@ -15,6 +15,14 @@ enum Project {
     /// The venv's Python (`make venv` / `make test` create it).
     static let python = root.appendingPathComponent(".venv/bin/python")
 
+    /// `python arguments…` started with an empty signal mask. Children of the test process inherit its blocked
+    /// signals (SIGTERM and SIGINT among them), and a devnode that never sees SIGTERM never saves its state file
+    /// or stops; the one-line prelude unblocks everything, then execs the real command.
+    static func unblockedPython(_ arguments: [String]) -> [String] {
+        [python.path, "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
+         python.path] + arguments
+    }
+
     /// Whether the devnode can run; the tests are skipped with this reason otherwise.
     static var hasVenv: Bool { FileManager.default.isExecutableFile(atPath: python.path) }
     static let skipReason: Comment = "no .venv: run `make venv` (make test creates it) to run the devnode integration tests"
@@ -40,19 +48,6 @@ enum Project {
     /// The environment for the CLI: no `KALYPSO_MIRROR_*` variables from the caller's shell.
     static var cliEnvironment: [String: String] {
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KALYPSO_MIRROR_") }
-    }
-}
-
-/// A deterministic generator for kill moments and similar choices (SplitMix64).
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -97,6 +97,26 @@ import Testing
         #expect(clean.state == store.state)
     }
 
+    /// A replacement branch of the same length (or shorter) never moves the head past the cursor: the per-poll
+    /// linkage check must see it.
+    @Test(arguments: [0, 2])
+    func aReorgThatDoesNotLengthenTheChainIsUndone(shorter: Int) async throws {
+        let chain = SimulatedChain()
+        chain.mine(50)
+        let store = InMemoryMirrorStore()
+        let sync = try Self.sync(chain, store, Self.settings(.follow, window: 16))
+        let run = Task { try await sync.run() }
+        try await Self.waitForCursor(sync, 50)
+        chain.reorg(depth: 3, replacement: 3 - shorter)
+        for _ in 0..<2_000 where store.rewinds.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        try await Self.waitForCursor(sync, chain.head)
+        sync.requestStop()
+        _ = try await run.value
+        #expect(store.rewinds == [47])
+        #expect(store.state == (try await chain.referenceState()))
+        #expect(store.cursor?.blockHash == SimulatedChain.hash(chain.head, branch: shorter == 0 ? 1 : 0) || shorter > 0)
+    }
+
     @Test func aReorgDeeperThanTheWindowStopsTheSync() async throws {
         let chain = SimulatedChain()
         chain.mine(80)

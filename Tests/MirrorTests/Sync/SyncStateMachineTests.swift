@@ -6,16 +6,16 @@ import Testing
 @Suite struct SyncStateMachineTests {
     static func machine(mode: SyncStateMachine.Mode = .follow, confirmations: UInt64 = 0, span: UInt64 = 100, depth: Int = 8,
                         start: UInt64 = 10, cursor: UInt64? = nil) -> SyncStateMachine {
-        let window = cursor.map { TestChain.blocks(start...$0) } ?? []
-        let checkpoint = cursor.map { Checkpoint(blockNumber: $0, blockHash: TestChain.hash($0, branch: 0)) }
+        let window = cursor.map { ForkChain.blocks(start...$0) } ?? []
+        let checkpoint = cursor.map { Checkpoint(blockNumber: $0, blockHash: ForkChain.hash($0, branch: 0)) }
         return SyncStateMachine(configuration: .init(mode: mode, confirmations: confirmations, pollInterval: .seconds(1)),
                                 sizer: RangeSizer(.init(initial: span, maximum: span * 4, successesBeforeGrowth: 100)),
                                 detector: ReorgDetector(window: window, cursor: checkpoint, depth: depth, startBlock: start))
     }
 
     static func commit(_ m: inout SyncStateMachine, _ request: RangeRequest, branch: UInt64 = 0) -> SyncAction {
-        let blocks = TestChain.blocks(request.range, branch: branch).filter { request.headers.contains($0.number) }
-        let cursor = Checkpoint(blockNumber: request.range.upperBound, blockHash: TestChain.hash(request.range.upperBound, branch: branch))
+        let blocks = ForkChain.blocks(request.range, branch: branch).filter { request.headers.contains($0.number) }
+        let cursor = Checkpoint(blockNumber: request.range.upperBound, blockHash: ForkChain.hash(request.range.upperBound, branch: branch))
         return m.rangeCommitted(request, blocks: blocks, cursor: cursor, logCount: 0)
     }
 
@@ -33,7 +33,8 @@ import Testing
         #expect(r3.range == 210...300)
         #expect(r3.headers == [209] + Array(293...300))  // every header within the window of the head
         #expect(Self.commit(&m, r3) == .fetchHead)
-        #expect(m.headFetched(300) == .sleep(.seconds(1), reason: "caught up"))
+        #expect(m.headFetched(300) == .checkLinkage(300))  // every poll checks the cursor's block, even with nothing new
+        #expect(m.linkageChecked(300, nodeHash: ForkChain.hash(300, branch: 0)) == .sleep(.seconds(1), reason: "caught up"))
         #expect(m.wokeUp() == .fetchHead)
         guard case .fetchRange(let r4) = m.headFetched(302) else { Issue.record("expected a range"); return }
         #expect(r4.range == 301...302)
@@ -45,8 +46,8 @@ import Testing
         guard case .fetchRange(let r) = m.headFetched(100) else { Issue.record("expected a range"); return }
         #expect(r.range == 10...95)
         #expect(Self.commit(&m, r) == .fetchHead)
-        #expect(m.headFetched(100) == .sleep(.seconds(1), reason: "caught up"))
-        #expect(m.headFetched(3) == .sleep(.seconds(1), reason: "caught up"))  // head below the confirmations
+        #expect(m.headFetched(100) == .checkLinkage(95))
+        #expect(m.headFetched(3) == .sleep(.seconds(1), reason: "caught up"))  // no recorded block at or below head 3
     }
 
     @Test func onceModeFinishesWhenAHeadPollFindsNothingNew() {
@@ -68,7 +69,7 @@ import Testing
         guard case .fetchRange(let partial) = waiting.headFetched(40) else { Issue.record("expected a range"); return }
         #expect(partial.range == 10...40)
         #expect(Self.commit(&waiting, partial) == .fetchHead)
-        #expect(waiting.headFetched(40) == .sleep(.seconds(1), reason: "caught up"))  // waits for block 60
+        #expect(waiting.headFetched(40) == .checkLinkage(40))  // waits for block 60, checking the cursor meanwhile
     }
 
     @Test func aHeadThatMovesBackwardsDoesNotLowerTheTarget() {
@@ -107,22 +108,37 @@ import Testing
         var m = Self.machine(span: 100, depth: 8, cursor: 40)
         guard case .fetchRange(let r) = m.headFetched(45) else { Issue.record("expected a range"); return }
         #expect(r.headers == Array(40...45))
-        let search = m.rangeFetched(r, verdict: .cursorReorged(nodeHash: TestChain.hash(40, branch: 1)))
+        let search = m.rangeFetched(r, verdict: .cursorReorged(nodeHash: ForkChain.hash(40, branch: 1)))
         #expect(search == .findForkPoint(Array((32...40).reversed())))
-        let node = TestChain.blocks(30...46, branch: 1, forkAt: 38)
+        let node = ForkChain.blocks(30...46, branch: 1, forkAt: 38)
         let action = m.forkHashesFetched(Dictionary(uniqueKeysWithValues: node.map { ($0.number, $0.hash) }))
         guard case .rewind(let to, let reason) = action else { Issue.record("expected a rewind"); return }
         #expect(to == 37)
         #expect(reason.contains("3 recorded block(s)"))
-        #expect(m.rewound(to: 37, cursor: Checkpoint(blockNumber: 37, blockHash: TestChain.hash(37, branch: 0))) == .fetchHead)
+        #expect(m.rewound(to: 37, cursor: Checkpoint(blockNumber: 37, blockHash: ForkChain.hash(37, branch: 0))) == .fetchHead)
         #expect(m.reorgs == 1)
         guard case .fetchRange(let again) = m.headFetched(46) else { Issue.record("expected a range"); return }
         #expect(again.range == 38...46)
     }
 
+    @Test func aReorgThatDoesNotLengthenTheChainIsSeenByTheLinkageCheck() {
+        var m = Self.machine(span: 100, depth: 8, cursor: 40)
+        #expect(m.headFetched(40) == .checkLinkage(40))
+        #expect(m.linkageChecked(40, nodeHash: ForkChain.hash(40, branch: 7)) == .findForkPoint(Array((32...40).reversed())))
+        // A head that moved back below the cursor: the newest recorded block at or below it is checked.
+        var back = Self.machine(span: 100, depth: 8, cursor: 40)
+        #expect(back.headFetched(40) == .checkLinkage(40))
+        #expect(back.headFetched(36) == .checkLinkage(36))
+        #expect(back.linkageChecked(36, nodeHash: ForkChain.hash(36, branch: 0)) == .sleep(.seconds(1), reason: "caught up"))
+        #expect(back.linkageChecked(36, nodeHash: nil) == .sleep(.seconds(1), reason: "caught up"))
+        // A lagging node that agrees with what it has proves nothing: no rewind.
+        let lagging = ForkChain.blocks(30...36)
+        #expect(back.forkHashesFetched(Dictionary(uniqueKeysWithValues: lagging.map { ($0.number, $0.hash) })) == .sleep(.seconds(1), reason: "caught up"))
+    }
+
     @Test func aDeepReorgFails() {
         var m = Self.machine(span: 100, depth: 4, cursor: 40)
-        let node = TestChain.blocks(0...46, branch: 1, forkAt: 20)
+        let node = ForkChain.blocks(0...46, branch: 1, forkAt: 20)
         guard case .fail(let error) = m.forkHashesFetched(Dictionary(uniqueKeysWithValues: node.map { ($0.number, $0.hash) })) else {
             Issue.record("expected a failure"); return
         }

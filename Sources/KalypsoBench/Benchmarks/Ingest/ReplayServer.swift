@@ -16,7 +16,7 @@ final class ReplayServer: Sendable {
     init(_ chain: RecordedChain) throws {
         self.chain = chain
         var router = Router()
-        router.add(HTTPMethod("POST"), "/", OpenAPIOperation(summary: "JSON-RPC")) { [chain] request in
+        router.add(HTTPMethod("POST"), "/", OpenAPIOperation(summary: "JSON-RPC", responses: [.json(200, "the reply", .object([]))])) { [chain] request in
             Response(contentType: Response.jsonContentType, body: Self.answer(request.body, chain))
         }
         var configuration = HTTPServerConfiguration()

@@ -85,10 +85,11 @@ enum VerifyCommand: CLICommand {
                         logger: Logger) async throws -> (KalypsoState, Checkpoint, String) {
         let copy = work.appendingPathComponent("snapshot.sqlite").path
         do {
-            var readOnly = SQLiteConfiguration()
-            readOnly.readOnly = true
-            readOnly.create = false
-            let source = try SQLiteConnection(path: path, configuration: readOnly, logger: logger)
+            // VACUUM INTO reads the source in one snapshot (a running sync is not disturbed); SQLite wants a
+            // read-write connection for it, so this one only refuses to create a missing file.
+            var settings = SQLiteConfiguration()
+            settings.create = false
+            let source = try SQLiteConnection(path: path, configuration: settings, logger: logger)
             defer { source.close() }
             _ = try source.execute("VACUUM INTO \(copy)")
         } catch {
@@ -110,7 +111,6 @@ enum VerifyCommand: CLICommand {
         }
         // Beyond the window: sync a fresh database up to N.
         let fresh = try MirrorRuntime.openStore(.sqlite(path: work.appendingPathComponent("resync.sqlite").path), logger: logger)
-        defer { fresh.pool.close() }
         let quiet = logger.with([("resync", "verify")])
         let sync = try MirrorSync(deployment: chain.deployment, settings: MirrorSync.Settings(chain, mode: .until(n)),
                                   source: JSONRPCChainSource(client: client),

@@ -23,6 +23,13 @@ enum QuerySupport {
         }
     }
 
+    /// `--limit N` (1…1000, default 50).
+    static func limit(_ arguments: inout Arguments) throws -> Int {
+        guard let text = try arguments.option("--limit") else { return 50 }
+        guard let limit = Int(text), (1...1000).contains(limit) else { throw CLIError.usage("--limit takes 1…1000 (items per page; follow nextCursor for more)") }
+        return limit
+    }
+
     static func checkpointText(_ c: Checkpoint?) -> String {
         c.map { "block \($0.blockNumber) (\($0.blockHash))" } ?? "nothing synced yet"
     }
@@ -121,10 +128,7 @@ enum GeneratorsCommand: CLICommand {
                 }
                 query.state = state
             }
-            if let l = try arguments.option("--limit") {
-                guard let limit = Int(l), (1...1000).contains(limit) else { throw CLIError.usage("--limit takes 1…1000") }
-                query.limit = limit
-            }
+            query.limit = try QuerySupport.limit(&arguments)
             query.cursor = try arguments.option("--cursor")
             let (reader, _) = try QuerySupport.reader(&arguments)
             try arguments.finish()
@@ -208,11 +212,7 @@ enum MarketsCommand: CLICommand {
         let json = arguments.flag("--json")
         switch sub {
         case "list":
-            var limit = 50
-            if let l = try arguments.option("--limit") {
-                guard let v = Int(l), (1...1000).contains(v) else { throw CLIError.usage("--limit takes 1…1000") }
-                limit = v
-            }
+            let limit = try QuerySupport.limit(&arguments)
             let cursor = try arguments.option("--cursor")
             let (reader, _) = try QuerySupport.reader(&arguments)
             try arguments.finish()
@@ -264,7 +264,7 @@ enum MarketsCommand: CLICommand {
                 Console.out(MirrorJSON.document(snapshot.checkpoint, [("stats", MirrorJSON.stats(st))]))
                 return 0
             }
-            func spread(_ x: Spread?) -> String { x.map { "min \($0.min) · median \($0.median) · max \($0.max) (\($0.count))" } ?? "-" }
+            func spread(_ x: ValueSpread?) -> String { x.map { "min \($0.min) · median \($0.median) · max \($0.max) (\($0.count))" } ?? "-" }
             Console.out(QuerySupport.table([
                 ("market", "\(id)"), ("at", QuerySupport.checkpointText(snapshot.checkpoint)),
                 ("generators listed", "\(st.generatorsListed)" + (st.generatorsByState.isEmpty ? "" : " (" + st.generatorsByState.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")),

@@ -61,7 +61,7 @@ enum MirrorJSON {
         .object(generator(x.generator) + [("state", s(x.state)), ("idleCapacity", u(x.idleCapacity)), ("markets", n(x.marketCount))])
     }
 
-    static func listing(_ l: GeneratorListing) -> JSONValue {
+    static func listing(_ l: GeneratorMarketStatus) -> JSONValue {
         .object([("generator", a(l.row.generator)), ("marketId", u(l.row.marketId)), ("storedState", s(l.row.state)),
                  ("state", s(l.state)), ("computePerRequestRequired", u(l.row.computePerRequestRequired)),
                  ("proofGenerationCost", u(l.row.proofGenerationCost)), ("proposedTime", u(l.row.proposedTime)),
@@ -92,7 +92,7 @@ enum MirrorJSON {
                         ("createdInBlock", n(m.market.createdInBlock))])
     }
 
-    static func spread(_ x: Spread?) -> JSONValue {
+    static func spread(_ x: ValueSpread?) -> JSONValue {
         x.map { .object([("count", n($0.count)), ("min", u($0.min)), ("median", u($0.median)), ("max", u($0.max))]) } ?? .null
     }
 

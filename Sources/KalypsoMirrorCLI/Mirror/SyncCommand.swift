@@ -62,7 +62,7 @@ enum SyncCommand: CLICommand {
         do { store = try MirrorRuntime.openStore(configuration.database, logger: logger) } catch {
             throw CLIError.failure("cannot open the database \(configuration.database): \(error)")
         }
-        defer { store.pool.close() }
+        // The store moves into the sync actor; its pool closes (and the writer lock is released) when the actor goes.
         let pipeline = try MirrorRuntime.pipeline(chain.deployment, client: client, logger: logger)
         let sync = try MirrorSync(deployment: chain.deployment, settings: MirrorSync.Settings(chain, mode: mode),
                                   source: JSONRPCChainSource(client: client), pipeline: pipeline, store: store,
@@ -80,7 +80,12 @@ enum SyncCommand: CLICommand {
             for await event in events {
                 guard case .committed(let range) = event else { continue }
                 let target = max(range.head > chain.confirmations ? range.head - chain.confirmations : range.head, range.cursor.blockNumber)
-                if let progress { progress.committed(range, target: target) } else { log.committed(range, target: target) }
+                if let progress, !progress.isDone {
+                    progress.committed(range, target: target)
+                    if progress.isDone { log.caughtUp = true }
+                } else {
+                    log.committed(range, target: target)
+                }
             }
         }
         do {
@@ -88,9 +93,10 @@ enum SyncCommand: CLICommand {
             await watcher.value
             progress?.finish()
             let cursor = await sync.cursor
+            let reorgs = await sync.reorgsUndone
             logger.info(outcome == .finished ? "caught up" : "stopped",
                         [("cursor", cursor.map { String($0.blockNumber) } ?? "-"), ("cursor_hash", cursor.map { "\($0.blockHash)" } ?? "-"),
-                         ("reorgs", String(await sync.reorgsUndone)), ("logs", String(Int(metrics.value(MirrorMetrics.logs) ?? 0)))])
+                         ("reorgs", String(reorgs)), ("logs", String(Int(metrics.value(MirrorMetrics.logs) ?? 0)))])
             return 0
         } catch let error as DeepReorgError {
             await watcher.value
@@ -153,10 +159,17 @@ final class SignalHandlers: @unchecked Sendable {
     private let count = Mutex(0)
 
     init(_ handler: @escaping @Sendable (Int32) -> Void) {
+        // A parent may have started us with these signals blocked (the mask is inherited across exec): unblock them
+        // here, or a SIGTERM would wait forever.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [count] in
+            source.setEventHandler { [self] in
                 let n = count.withLock { c -> Int in c += 1; return c }
                 if n > 1 { exit(130) }
                 handler(sig)

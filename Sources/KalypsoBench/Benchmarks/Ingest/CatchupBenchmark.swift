@@ -95,13 +95,17 @@ enum CatchupBenchmark {
         let client = try client(url)
         defer { client.shutdown() }
         let store = try SQLMirrorStore.open(location: .sqlite(path: dir.appendingPathComponent("bench.sqlite").path), logger: .disabled)
-        defer { store.pool.close() }
         let settings = MirrorSync.Settings(mode: .once, confirmations: 0, reorgWindow: 64, pollInterval: .milliseconds(10),
                                            range: .init(initial: chain.rangeSize, maximum: chain.rangeSize))
+        let metrics = MetricsRegistry()
         let sync = try MirrorSync(deployment: chain.deployment, settings: settings, source: JSONRPCChainSource(client: client),
                                   pipeline: try MirrorRuntime.pipeline(chain.deployment, client: client, logger: .disabled),
-                                  store: store, logger: .disabled)
+                                  store: store, logger: .disabled, metrics: metrics)
         _ = try await sync.run()
+        if ProcessInfo.processInfo.environment["KALYPSO_BENCH_PROFILE"] != nil {
+            let sums = metrics.render().split(separator: "\n").filter { $0.hasPrefix("\(MirrorMetrics.stageSeconds)_sum") }
+            print("profile: " + sums.joined(separator: "  "))
+        }
         guard await sync.cursor?.blockNumber == chain.head else { throw BenchLoadError(message: "the sync stopped before the head") }
     }
 }

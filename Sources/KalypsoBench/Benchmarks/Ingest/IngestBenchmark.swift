@@ -114,8 +114,13 @@ enum IngestBenchmark {
         defer { store.pool.close() }
         var state = KalypsoState()
         var cursor: Checkpoint?
+        var tParse = 0.0, tDecode = 0.0, tReduce = 0.0, tCommit = 0.0
+        let profile = ProcessInfo.processInfo.environment["KALYPSO_BENCH_PROFILE"] != nil
+        defer { if profile { print("profile: parse \(tParse) decode \(tDecode) reduce \(tReduce) commit \(tCommit)") } }
         for (index, (range, body)) in p.chain.ranges.enumerated() {
+            var t0 = Measure.cpuSeconds()
             let logs = try Log.decodeArray(body)
+            tParse += Measure.cpuSeconds() - t0; t0 = Measure.cpuSeconds()
             var events: [KalypsoLog] = [], raw: [Log] = [], unknown: [UnknownLog] = [], quarantined: [QuarantinedLog] = []
             events.reserveCapacity(logs.count)
             raw.reserveCapacity(logs.count)
@@ -128,7 +133,9 @@ enum IngestBenchmark {
                 case .quarantined(let q): quarantined.append(q)
                 }
             }
+            tDecode += Measure.cpuSeconds() - t0; t0 = Measure.cpuSeconds()
             let (changes, issues) = RangeReducer.reduce(events, clock: { UInt256($0) }, state: &state)
+            tReduce += Measure.cpuSeconds() - t0; t0 = Measure.cpuSeconds()
             guard let last = p.records[range.upperBound] else { throw BenchLoadError(message: "no block \(range.upperBound)") }
             var blocks = [last]
             var seen: Set<UInt64> = [range.upperBound]
@@ -141,6 +148,7 @@ enum IngestBenchmark {
                                          blocks: blocks, logs: events, unknown: unknown, quarantined: quarantined,
                                          signatureChecks: p.checks[index], issues: p.enrichmentIssues[index] + issues,
                                          changesByBlock: changes, rawLogs: raw, clock: UInt256(last.number)), reorgWindow: 64)
+            tCommit += Measure.cpuSeconds() - t0
         }
         blackHole(cursor)
     }
