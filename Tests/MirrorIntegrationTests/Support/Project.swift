@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Paths of the project the tests run in, and temporary directories they clean up.
@@ -30,11 +31,22 @@ enum Project {
     /// The CLI built by `swift build --build-tests`.
     static let binary = root.appendingPathComponent(".build/debug/kalypso-mirror")
 
-    /// A fresh temporary directory.
+    /// A fresh temporary directory, removed when the test process exits (with the chain states and databases in it).
     static func temporaryDirectory(_ label: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("kalypso-mirror-it-\(label)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let first = temporaryDirectories.withLock { dirs -> Bool in
+            dirs.append(url.path)
+            return dirs.count == 1
+        }
+        if first { atexit { Project.removeTemporaryDirectories() } }
         return url
+    }
+
+    private static let temporaryDirectories = Mutex<[String]>([])
+
+    static func removeTemporaryDirectories() {
+        for path in temporaryDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
     }
 
     /// The environment for Python children: the devnode package on the path, no stray mirror settings.
