@@ -19,9 +19,19 @@ public enum RangeReducer {
             let blockClock = clock(block)
             // One change set per block: each entity's value before the block's first transaction touched it, and its
             // value now (cheaper than merging the transactions' change sets pairwise).
+            let transactions = TransactionLogs.group(Array(logs[start..<end]), clock: { _ in blockClock })
+            if transactions.count == 1 {
+                let reduction = KalypsoReducer.apply(transactions[0], to: &state)
+                issues += reduction.issues
+                if !reduction.changeSet.isEmpty {
+                    changes.append(BlockChanges(blockNumber: block, blockHash: logs[start].position.blockHash, changes: reduction.changeSet))
+                }
+                start = end
+                continue
+            }
             var firstBefore: [EntityKey: EntityValue?] = [:]
             var order: [EntityKey] = []
-            for transaction in TransactionLogs.group(Array(logs[start..<end]), clock: { _ in blockClock }) {
+            for transaction in transactions {
                 let reduction = KalypsoReducer.apply(transaction, to: &state)
                 issues += reduction.issues
                 for change in reduction.changeSet.changes where firstBefore.index(forKey: change.key) == nil {
