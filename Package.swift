@@ -53,10 +53,11 @@ let package = Package(
         .target(name: "Operator", dependencies: ["EthereumKit", "JSONRPC", "Telemetry", "Kalypso", "Mirror"]),
 
         // MARK: The executable.
-        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator"]),
+        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator", "Mirror", "Database"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
-        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC"]),
+        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC",
+                                                               "Database", "HTTPServer"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
@@ -68,7 +69,7 @@ let package = Package(
         .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Telemetry"]),
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
-        .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
+        .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit", "FaultInjection"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
@@ -81,5 +82,8 @@ let package = Package(
         // Operator: unit tests (no node); integration tests start a devnode subprocess (port 0) and run the CLI binary.
         .testTarget(name: "OperatorTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC"]),
         .testTarget(name: "OperatorIntegrationTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC", "Telemetry"]),
+        // MirrorIntegrationTests: the mirror against the devnode (started as a subprocess; skipped without .venv).
+        .testTarget(name: "MirrorIntegrationTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "Database",
+                                                                   "FaultInjection", "Telemetry"], exclude: ["Fixtures"]),
     ]
 )

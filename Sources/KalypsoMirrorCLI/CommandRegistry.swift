@@ -8,5 +8,10 @@ enum CommandRegistry {
         AddressCommand.self,
         KeysCommand.self,
         GeneratorCommand.self,
+        SyncCommand.self,
+        StatusCommand.self,
+        GeneratorsCommand.self,
+        MarketsCommand.self,
+        VerifyCommand.self,
     ]
 }
