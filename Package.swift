@@ -67,7 +67,7 @@ let package = Package(
 
         // MARK: Integration tests (need a server; `make test-postgres` starts one).
         .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Telemetry"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Telemetry", "EthereumKit"]),
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit", "FaultInjection"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),

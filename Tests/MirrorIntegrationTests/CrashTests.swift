@@ -1,3 +1,4 @@
+import EthereumKit
 import Foundation
 import JSONRPC
 import Mirror

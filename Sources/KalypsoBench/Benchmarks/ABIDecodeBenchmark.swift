@@ -76,7 +76,7 @@ enum ABIDecodeBenchmark {
 
     /// The deterministic log mix.
     static func makeMix(count: Int) -> [Log] {
-        var rng = BenchRandom(seed: 0xAB1)
+        var rng = SplitMix64(seed: 0xAB1)
         let topic0 = signatures.map { Keccak256.hash(utf8: $0) }
         func word(_ v: UInt256) -> Hash32 { Hash32(v) }
         func address() -> UInt256 { UInt256(l0: rng.next(), l1: rng.next(), l2: rng.next() & 0xffff_ffff, l3: 0) }
@@ -124,17 +124,3 @@ enum ABIDecodeBenchmark {
     }
 }
 
-/// SplitMix64, for deterministic benchmark inputs.
-struct BenchRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
-}

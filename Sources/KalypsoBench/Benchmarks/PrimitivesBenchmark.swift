@@ -4,7 +4,7 @@ import EthereumKit
 /// They show the effect of changes to `UInt256` and `Hex`; they are not part of `make bench`.
 enum PrimitivesBenchmark {
     static let values: [UInt256] = {
-        var rng = BenchRandom(seed: 0x256)
+        var rng = SplitMix64(seed: 0x256)
         return (0..<256).map { _ in UInt256(l0: rng.next(), l1: rng.next(), l2: rng.next(), l3: rng.next()) >> rng.below(200) }
     }()
 

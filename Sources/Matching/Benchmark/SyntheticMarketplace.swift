@@ -207,17 +207,8 @@ public enum SyntheticMarketplace {
     }
 }
 
-/// SplitMix64: a small, fast, deterministic generator (fixed seeds; no system randomness anywhere in matching).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Synthetic-data helpers over EthereumKit's SplitMix64 (fixed seeds; no system randomness anywhere in matching).
+extension SplitMix64 {
     /// A value in `range`, by modulo (a negligible bias is fine for synthetic data).
     mutating func next(in range: ClosedRange<UInt64>) -> UInt64 {
         let width = range.upperBound &- range.lowerBound &+ 1

@@ -1,25 +1,7 @@
 @testable import EthereumKit
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, fixed-seed generator so property tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `0..<bound`.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-    /// `count` random bytes.
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
-
+/// Edge-weighted 256-bit values for property tests, over EthereumKit's `SplitMix64`.
+extension SplitMix64 {
     /// A 256-bit value drawn so that edge cases are common: small numbers, powers of two and their
     /// neighbours, values near the maximum, limbs that are all zero or all one, and uniformly random values.
     mutating func uint256() -> UInt256 {

@@ -1,3 +1,4 @@
+import EthereumKit
 import Testing
 @testable import JSONRPC
 
