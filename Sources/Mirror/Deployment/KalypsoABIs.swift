@@ -24,6 +24,16 @@ public struct KalypsoABIs: Sendable {
         }
     }()
 
+    /// The text of `ABI/ERC20.json` (the staking and payment tokens), embedded like the Kalypso files; the operator's
+    /// approve/allowance/balance calls and token revert decoding use it.
+    /// - Throws: `DecoderSetupError` when the file is missing from the embedded ABIs.
+    public static func embeddedERC20JSON() throws -> String {
+        guard let text = EmbeddedABIs.files["ERC20.json"] else {
+            throw DecoderSetupError(.invalidABI, "the ABI file ERC20.json is missing from the embedded ABIs; add it to ABI/ and run `make embed`")
+        }
+        return text
+    }
+
     /// Parses `GeneratorRegistry.json`, `ProofMarketplace.json` and `EntityKeyRegistry.json` from `files`
     /// (path → JSON text) and cross-checks every event against `KalypsoTopics`.
     /// - Throws: `DecoderSetupError` naming the file, the event and the reference entry that disagree.

@@ -3,8 +3,8 @@ import Foundation
 import Mirror
 
 /// The ABIs a generator operator touches: the three G1 contracts as the Mirror embeds them from `ABI/*.json`
-/// (`Mirror.KalypsoABIs`, cross-checked there against the Kalypso reference tables), the ERC-20 subset of
-/// `ABI/ERC20.json` the tokens need, and the union of all their custom errors for revert decoding.
+/// (`Mirror.KalypsoABIs`, cross-checked there against the Kalypso reference tables), `ABI/ERC20.json` for
+/// the tokens, and the union of all their custom errors for revert decoding.
 public struct OperatorABIs: Sendable {
     /// `ABI/GeneratorRegistry.json`.
     public let generatorRegistry: ContractABI
@@ -12,7 +12,7 @@ public struct OperatorABIs: Sendable {
     public let proofMarketplace: ContractABI
     /// `ABI/EntityKeyRegistry.json`.
     public let entityKeyRegistry: ContractABI
-    /// The staking and payment tokens (`ABI/ERC20.json`, see `erc20JSON`).
+    /// The staking and payment tokens (`ABI/ERC20.json`, embedded by the Mirror).
     public let erc20: ContractABI
     /// Every custom error of the four, once each: reverts bubble up from called contracts.
     public let errors: ContractABI
@@ -22,7 +22,11 @@ public struct OperatorABIs: Sendable {
 
     private static let cached: Result<OperatorABIs, OperatorError> = Result { () throws(OperatorError) -> OperatorABIs in
         let kalypso: KalypsoABIs
-        do { kalypso = try KalypsoABIs.embedded() } catch {
+        let erc20JSON: String
+        do {
+            kalypso = try KalypsoABIs.embedded()
+            erc20JSON = try KalypsoABIs.embeddedERC20JSON()
+        } catch {
             throw OperatorError(.configuration, "the embedded Kalypso ABIs are unusable: \(error); fix ABI/*.json, run `make embed` and rebuild")
         }
         return try OperatorABIs(kalypso: kalypso, erc20JSON: erc20JSON)
@@ -67,29 +71,6 @@ public struct OperatorABIs: Sendable {
 
     /// Explains revert data with every known custom error, `Error(string)` and `Panic(uint256)`.
     public func decodeRevert(_ data: [UInt8]) -> RevertReason { errors.decodeRevert(data) }
-
-    /// The content of `ABI/ERC20.json` (the Mirror embeds only the three Kalypso files publicly; a unit test checks
-    /// that this text and the file declare the same items).
-    public static let erc20JSON = #"""
-    [{"type":"function","name":"allowance","stateMutability":"view","inputs":[{"name":"owner","type":"address"},{"name":"spender","type":"address"}],"outputs":[{"name":"","type":"uint256"}]},
-     {"type":"function","name":"approve","stateMutability":"nonpayable","inputs":[{"name":"spender","type":"address"},{"name":"value","type":"uint256"}],"outputs":[{"name":"","type":"bool"}]},
-     {"type":"function","name":"balanceOf","stateMutability":"view","inputs":[{"name":"account","type":"address"}],"outputs":[{"name":"","type":"uint256"}]},
-     {"type":"function","name":"decimals","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint8"}]},
-     {"type":"function","name":"mint","stateMutability":"nonpayable","inputs":[{"name":"to","type":"address"},{"name":"amount","type":"uint256"}],"outputs":[]},
-     {"type":"function","name":"name","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"string"}]},
-     {"type":"function","name":"symbol","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"string"}]},
-     {"type":"function","name":"totalSupply","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint256"}]},
-     {"type":"function","name":"transfer","stateMutability":"nonpayable","inputs":[{"name":"to","type":"address"},{"name":"value","type":"uint256"}],"outputs":[{"name":"","type":"bool"}]},
-     {"type":"function","name":"transferFrom","stateMutability":"nonpayable","inputs":[{"name":"from","type":"address"},{"name":"to","type":"address"},{"name":"value","type":"uint256"}],"outputs":[{"name":"","type":"bool"}]},
-     {"type":"event","name":"Approval","anonymous":false,"inputs":[{"name":"owner","type":"address","indexed":true},{"name":"spender","type":"address","indexed":true},{"name":"value","type":"uint256","indexed":false}]},
-     {"type":"event","name":"Transfer","anonymous":false,"inputs":[{"name":"from","type":"address","indexed":true},{"name":"to","type":"address","indexed":true},{"name":"value","type":"uint256","indexed":false}]},
-     {"type":"error","name":"ERC20InsufficientAllowance","inputs":[{"name":"spender","type":"address"},{"name":"allowance","type":"uint256"},{"name":"needed","type":"uint256"}]},
-     {"type":"error","name":"ERC20InsufficientBalance","inputs":[{"name":"sender","type":"address"},{"name":"balance","type":"uint256"},{"name":"needed","type":"uint256"}]},
-     {"type":"error","name":"ERC20InvalidApprover","inputs":[{"name":"approver","type":"address"}]},
-     {"type":"error","name":"ERC20InvalidReceiver","inputs":[{"name":"receiver","type":"address"}]},
-     {"type":"error","name":"ERC20InvalidSender","inputs":[{"name":"sender","type":"address"}]},
-     {"type":"error","name":"ERC20InvalidSpender","inputs":[{"name":"spender","type":"address"}]}]
-    """#
 }
 
 /// The contracts of one G1 deployment, as the operator resolves them from the GeneratorRegistry address.
