@@ -8,20 +8,20 @@ import Operator
 enum GeneratorReadCommands {
     static let planHelp = """
     Usage: kalypso-mirror generator plan --market ID [--declared-compute N] [--compute-per-proof N]
-                                         [--generator ADDR] [--from-block N] [--no-scan] [connection] [--json]
+                                         [--generator ADDR] [--db PATH|URL | --from-block N | --no-scan] [connection] [--json]
 
     Shows a market and what your numbers mean there:
     - the market: public or private (enclave image), slashing penalty (the stake each task locks), activation;
     - its generators: how many are in it or leaving, their active requests, and the spread (min / median / max)
-      of PricePerProof, MaxProofTime and ComputePerProof — from the registry's JoinedMarketplace logs since the
+      of PricePerProof, MaxProofTime and ComputePerProof. With --db (the mirror's SQLite file or postgres:// URL)
+      they come from the mirror in one snapshot, with the market's asks by state and median proof time, as
+      `kalypso-mirror markets stats` shows them; without it, from the registry's JoinedMarketplace logs since the
       deployment block (devnode info, config startBlock, or --from-block; --no-scan skips it);
     - for a declared compute D and a ComputePerProof C (default: the generator's own): C as the seed's fraction of
       AvailableCompute (C / D), the proofs that fit at once (⌊D / C⌋, the free stake's ⌊stake / penalty⌋ and the
       per-market cap of 101, whichever is smallest), and whether C fits next to the generator's other markets.
     The generator defaults to the signing key's address when one is given (--from, --keystore,
     --private-key-env); no password is needed.
-
-    (The mirror will answer the statistics without a log scan once its reader is wired in.)
 
     \(ConnectionOptions.help)
     """
@@ -42,20 +42,31 @@ enum GeneratorReadCommands {
         let declared = try a.option("--declared-compute").map { try SendingSubcommand.integer($0, "--declared-compute") }
         let compute = try a.option("--compute-per-proof").map { try SendingSubcommand.integer($0, "--compute-per-proof") }
         let generatorText = try a.option("--generator")
+        let databaseText = try a.option("--db")
         let connection = try ConnectionOptions.parse(&a)
         let signer = try SignerOptions.parse(&a)
         try a.finish()
         let generator = try generatorAddress(generatorText, signer)
+        let mirror = try databaseText.map { try PlanMirrorStatistics.read(market: market, databaseText: $0) }
         let session = try await connection.connect(logger: GeneratorCommand.logger(verbose: false))
         defer { session.shutdown() }
         let plan = try await operatorCall { () async throws(OperatorError) in
             try await MarketPlan.make(market: market, generator: generator, declaredCompute: declared, computePerProof: compute,
-                                      statisticsFromBlock: noScan ? nil : connection.statisticsFromBlock, reader: session.reader)
+                                      statisticsFromBlock: noScan || mirror != nil ? nil : connection.statisticsFromBlock, reader: session.reader)
         }
         if json {
-            Console.out(planJSON(plan, session).text)
+            var document = planJSON(plan, session)
+            if case .object(var members) = document, let mirror {
+                members.append(("mirror", mirror.json))
+                document = .object(members)
+            }
+            Console.out(document.text)
         } else {
-            planLines(plan, session).forEach(Console.out)
+            var lines = planLines(plan, session)
+            if let mirror, let at = lines.firstIndex(where: { $0.hasPrefix("generators: not scanned") }) {
+                lines.replaceSubrange(at...at, with: mirror.lines(paymentToken: session.paymentToken.format))
+            }
+            lines.forEach(Console.out)
         }
         return 0
     }

@@ -61,6 +61,18 @@ extension OperatorIntegrationTests {
             #expect(market.status == 0, "\(market.stderr)")
             #expect(market.stdout.contains(me.checksummed))
 
+            // `generator plan --db` takes the market's statistics from the mirror (no log scan): the same as `markets stats`.
+            let plan = try w.cli(["generator", "plan", "--market", w.publicMarket.description, "--db", mirror.db, "--json"], key: key)
+            #expect(plan.status == 0, "\(plan.stderr)")
+            let fromMirror = plan.json["mirror"] as? [String: Any] ?? [:]
+            let stats = try w.cli(["markets", "stats", w.publicMarket.description, "--json", "--db", mirror.db], connect: false)
+            #expect(stats.status == 0, "\(stats.stderr)")
+            #expect(plan.json["statistics"] is NSNull)
+            #expect(((fromMirror["stats"] as? [String: Any])?["generatorsListed"] as? Int ?? 0) >= 1)
+            #expect(NSDictionary(dictionary: fromMirror["stats"] as? [String: Any] ?? [:]) == NSDictionary(dictionary: stats.json["stats"] as? [String: Any] ?? ["missing": true]))
+            let human = try w.cli(["generator", "plan", "--market", w.publicMarket.description, "--db", mirror.db], key: key)
+            #expect(human.stdout.contains("generators (mirror at block "), "\(human.stdout)")
+
             // Leave and add compute: the next sync shows both, incrementally from the cursor.
             #expect(try w.cli(["generator", "leave-market", "--market", w.publicMarket.description], key: key).status == 0)
             #expect(try w.cli(["generator", "increase-compute", "--amount", "4"], key: key).status == 0)
