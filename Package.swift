@@ -52,8 +52,12 @@ let package = Package(
         // MARK: Generator operator (issue 5): preflight, EIP-1559 transactions, reverts, attestations, amounts, keys.
         .target(name: "Operator", dependencies: ["EthereumKit", "JSONRPC", "Telemetry", "Kalypso", "Mirror"]),
 
+        // MARK: Match runner (issue 6): rounds on mirrored snapshots, re-checks, eth_call simulation, nonce-managed relay.
+        .target(name: "MatchRunner", dependencies: ["Matching", "Mirror", "Operator", "Kalypso", "EthereumKit", "JSONRPC", "Telemetry"]),
+
         // MARK: The executable.
-        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator", "Mirror", "Database"]),
+        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator", "Mirror", "Database",
+                                                                   "Matching", "MatchRunner"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
         .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC",
