@@ -18,7 +18,8 @@ public struct InFlightAssignment: Hashable, Sendable {
 
 /// What `InFlightLedger.reconcile` removed.
 public struct Reconciliation: Hashable, Sendable {
-    /// Asks whose `TaskCreated` for our generator the mirror applied (the normal end of a relay).
+    /// Asks whose `TaskCreated` for our generator the mirror applied (the normal end of a relay; the proof may
+    /// have landed too).
     public var landed: [UInt256] = []
     /// Asks the mirror shows assigned to another generator, completed or gone: another party assigned them first
     /// (our transaction reverts or has reverted).
@@ -66,8 +67,8 @@ public struct InFlightLedger: Sendable {
         return gone.map(\.assignment)
     }
 
-    /// Drops what the mirror's `state` at G1 clock `clock` says is settled: asks it shows assigned (to our generator:
-    /// landed; otherwise taken elsewhere), completed or unknown, and asks still in `CREATE` that expired.
+    /// Drops what the mirror's `state` at G1 clock `clock` says is settled: asks it shows assigned or completed (by
+    /// our generator: landed; by another: taken elsewhere) or does not know, and asks still in `CREATE` that expired.
     public mutating func reconcile(with state: KalypsoState, clock: UInt256) -> Reconciliation {
         var result = Reconciliation()
         for (id, entry) in entries {
@@ -78,10 +79,9 @@ public struct InFlightLedger: Sendable {
             switch ask.storedState {
             case .create:
                 if let expiry = ask.body?.expiry, expiry <= clock { result.expired.append(id) }
-            case .assigned:
+            case .assigned, .complete:
+                // Ours if the mirror records our generator (a fast prover may have completed it already).
                 if ask.generator == entry.assignment.generator { result.landed.append(id) } else { result.takenElsewhere.append(id) }
-            case .complete:
-                result.takenElsewhere.append(id)
             }
         }
         for id in result.landed + result.takenElsewhere + result.expired { entries[id] = nil }

@@ -76,7 +76,7 @@ public actor MatchRunner {
         let relay = await relayer.relay(round, latest: newest)
         let report = RoundReport(number: rounds, mode: relayer.configuration.mode, cursor: snapshot.cursor, clock: snapshot.clock,
                                  head: snapshot.head, round: round, relay: relay, reconciliation: reconciliation,
-                                 inFlight: await relayer.inFlightCount)
+                                 inFlight: await relayer.inFlightCount, asks: AskTotals(snapshot.state))
         record(report, seconds: start.duration(to: .now))
         onEvent(.round(report))
         return report

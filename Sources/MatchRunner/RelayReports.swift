@@ -128,6 +128,27 @@ public enum MatchEvent: Sendable {
     case lowBalance(account: Address, balance: UInt256, threshold: UInt256)
 }
 
+/// The asks of a snapshot by stored state (totals since the deployment).
+public struct AskTotals: Hashable, Sendable {
+    /// Stored `CREATE` (open, or expired unassigned).
+    public var created = 0
+    /// Stored `ASSIGNED` (proving, or past the deadline).
+    public var assigned = 0
+    /// Stored `COMPLETE` (proved, or closed by invalid inputs / slashing).
+    public var completed = 0
+
+    /// Counts the asks of `state`.
+    public init(_ state: KalypsoState) {
+        for ask in state.asks.values {
+            switch ask.storedState {
+            case .create: created += 1
+            case .assigned: assigned += 1
+            case .complete: completed += 1
+            }
+        }
+    }
+}
+
 /// One round: the snapshot, the engine's decisions, and the relay.
 public struct RoundReport: Sendable {
     /// 1, 2, … in this process.
@@ -148,4 +169,6 @@ public struct RoundReport: Sendable {
     public var reconciliation: Reconciliation
     /// Asks in flight after the round.
     public var inFlight: Int
+    /// The snapshot's asks by stored state.
+    public var asks: AskTotals
 }

@@ -42,6 +42,7 @@ enum MatchJSON {
                                     ("takenElsewhere", .array(r.reconciliation.takenElsewhere.map { J.u($0) })),
                                     ("expired", .array(r.reconciliation.expired.map { J.u($0) }))])),
             ("inFlight", J.n(r.inFlight)),
+            ("asks", .object([("created", J.n(r.asks.created)), ("assigned", J.n(r.asks.assigned)), ("completed", J.n(r.asks.completed))])),
         ]
         if !receipts.isEmpty { members.append(("receipts", .array(receipts.compactMap(event)))) }
         return .object(members)

@@ -45,7 +45,10 @@ final class MatchPrinter: Sendable {
                 for e in others { if let v = MatchJSON.event(e) { Console.out(v.text) } }
             }
         } else {
-            for e in events { for line in Self.lines(e, details: details) { Console.out(line) } }
+            // The round first, then its receipts (some may have arrived while the round was still sending).
+            let ordered = events.filter { if case .round = $0 { return true } else { return false } }
+                + events.filter { if case .round = $0 { return false } else { return true } }
+            for e in ordered { for line in Self.lines(e, details: details) { Console.out(line) } }
         }
     }
 
@@ -83,7 +86,7 @@ final class MatchPrinter: Sendable {
         head += ", skipped \(skipped)" + counts(s.skipped.map { ($0.key.rawValue, $0.value) })
         head += ", unmatched \(unmatched)" + counts(s.unmatched.map { ($0.key.rawValue, $0.value) })
         if !r.reconciliation.landed.isEmpty { head += ", landed \(r.reconciliation.landed.count)" }
-        head += ", in flight \(r.inFlight)"
+        head += ", in flight \(r.inFlight); asks assigned \(r.asks.assigned), completed \(r.asks.completed)"
         var out = [head]
         if let stop = r.relay.stopReason { out.append("  stopped: \(stop) (\(r.relay.notSent.count) not sent)") }
         for d in r.relay.droppedBeforeSend {
