@@ -76,6 +76,9 @@ let package = Package(
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit", "FaultInjection"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
+        // MatchRunnerTests: the relayer against a local fake chain (the contract's predicate on a KalypsoState; no node).
+        .testTarget(name: "MatchRunnerTests", dependencies: ["MatchRunner", "Matching", "Mirror", "Operator", "Kalypso", "EthereumKit",
+                                                             "JSONRPC", "Telemetry"]),
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
         // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),

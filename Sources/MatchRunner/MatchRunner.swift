@@ -19,6 +19,14 @@ public final class SnapshotBox: Sendable {
     /// Stores `snapshot` as the newest.
     public func store(_ snapshot: MatchSnapshot) { value.withLock { $0 = snapshot } }
 
+    /// Stores `snapshot` unless the box holds one at a later block (a round given a snapshot directly must not
+    /// re-check its assignments on an older one).
+    public func storeIfNotOlder(_ snapshot: MatchSnapshot) {
+        value.withLock { current in
+            if (current?.cursor?.blockNumber ?? 0) <= (snapshot.cursor?.blockNumber ?? 0) { current = snapshot }
+        }
+    }
+
     /// After a rewind: the state at the new cursor, keeping the last clock (a rewind carries none; the next
     /// committed range brings it).
     public func rewound(state: KalypsoState, cursor: Checkpoint?) {
@@ -65,7 +73,7 @@ public actor MatchRunner {
     @discardableResult
     public func round(_ snapshot: MatchSnapshot, latest: (@Sendable () async -> MatchSnapshot)? = nil) async -> RoundReport {
         let start = ContinuousClock.now
-        if snapshots.latest == nil { snapshots.store(snapshot) }
+        snapshots.storeIfNotOlder(snapshot)
         rounds += 1
         let reconciliation = await relayer.reconcile(snapshot)
         _ = await relayer.takeReleased()
