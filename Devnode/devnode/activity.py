@@ -43,6 +43,7 @@ class Activity:
         self.asks: list[int] = []
         self.open: set[int] = set()
         self.proved: list[int] = []
+        self.proved_by: dict[str, int] = {}
         self.failed: dict[str, int] = {}
 
     # ---- set-up -------------------------------------------------------------------------------
@@ -143,6 +144,7 @@ class Activity:
                     res = k.submit_proof(g, a, b"proof")
                     if res.ok:
                         proved.append(a)
+                        self.proved_by[g.address] = self.proved_by.get(g.address, 0) + 1
                     else:
                         self.failed["submitProof:" + (res.error_name or "unknown")] = \
                             self.failed.get("submitProof:" + (res.error_name or "unknown"), 0) + 1
@@ -158,6 +160,32 @@ class Activity:
             by_state[s] = by_state.get(s, 0) + 1
         return {"asks": len(self.asks), "byState": by_state, "proved": len(self.proved), "failed": self.failed}
 
+    def generators(self) -> list[dict]:
+        """Each generator's on-chain load: compute consumed, stake locked, active requests per market, and the proofs
+        it submitted here; `capacity` is how many tasks its compute allows at once (all markets at its largest cpr)."""
+        k = self.k
+        out = []
+        for i, g in enumerate(self.gens):
+            gen = k.generator(g.address)
+            markets = self.joined.get(g.address, {})
+            active = {str(m): k.generator_market(g.address, m)[4] for m in markets}
+            declared = gen[6]
+            capacity = min(declared // v["cpr"] for v in markets.values()) if markets else 0
+            out.append({"address": g.address, "index": i, "computeConsumed": gen[3], "stakeLocked": gen[4],
+                        "activeRequests": active, "declaredCompute": declared, "capacity": capacity,
+                        "proved": self.proved_by.get(g.address, 0)})
+        return out
+
+    def transactions(self, sender: str, first: int) -> dict:
+        """Every mined transaction from `sender` in blocks first…head, with its receipt status."""
+        sender = sender.lower()
+        txs = []
+        for n in range(first, self.k.now() + 1):
+            for r in self.rpc.call("eth_getBlockReceipts", hex(n)) or []:
+                if (r.get("from") or "").lower() == sender:
+                    txs.append({"hash": r["transactionHash"], "block": n, "status": int(r["status"], 16)})
+        return {"transactions": txs, "reverted": sum(1 for t in txs if t["status"] != 1)}
+
 
 # ---- command line -------------------------------------------------------------------------------
 
@@ -169,6 +197,8 @@ def _stdio(activity: Activity) -> int:
         "asks": lambda c: {"created": activity.create_asks(int(c.get("n", 10)), tuple(c.get("expiry", (600, 3000))))},
         "prove": lambda c: {"proved": activity.prove_assigned()},
         "counts": lambda c: activity.counts(),
+        "generators": lambda c: {"generators": activity.generators()},
+        "transactions": lambda c: activity.transactions(c["from"], int(c.get("first", 0))),
         "mine": lambda c: {"head": k.mine(int(c.get("n", 1)))},
         "head": lambda c: {"head": k.now()},
         # Make an ask ineligible behind the matching engine's back: assigned directly by the ME account, or the
