@@ -7,12 +7,15 @@ import Synchronization
 
 /// Prints the runner's events on stdout: one concise line per round (plus details on request) and one per receipt,
 /// or one JSON object each with `--json`. With `collect`, nothing is printed until `flush` (for `match --once`:
-/// one document with the round and its receipts).
+/// one document with the round and its receipts). In text, a round that reports exactly what the previous one did
+/// (nothing relayed, landed or dropped; the same counts) is not printed again (`--json` prints every round).
 final class MatchPrinter: Sendable {
     let json: Bool
     let details: Bool
     private let collect: Bool
     private let collected = Mutex<[MatchEvent]>([])
+    /// The previous round's lines without the round number, block and clock.
+    private let previousRound = Mutex<[String]>([])
 
     init(json: Bool, details: Bool, collect: Bool = false) {
         self.json = json
@@ -28,7 +31,16 @@ final class MatchPrinter: Sendable {
         if json {
             if let v = MatchJSON.event(e) { Console.out(v.text) }
         } else {
-            for line in Self.lines(e, details: details) { Console.out(line) }
+            let lines = Self.lines(e, details: details)
+            if case .round = e {
+                let key = [lines.first.map(Self.withoutPosition) ?? ""] + lines.dropFirst()
+                let repeated = previousRound.withLock { previous in
+                    defer { previous = key }
+                    return previous == key
+                }
+                if repeated { return }
+            }
+            for line in lines { Console.out(line) }
         }
     }
 
@@ -129,6 +141,11 @@ final class MatchPrinter: Sendable {
         if x.candidates.isEmpty { out.append("  no generator has a row in the ask's market") }
         for c in x.candidates { out.append("  \(c)") }
         return out
+    }
+
+    /// A round line without its "round N at block B (clock C): " prefix.
+    static func withoutPosition(_ line: String) -> String {
+        line.range(of: "): ").map { String(line[$0.upperBound...]) } ?? line
     }
 
     private static func counts(_ pairs: [(String, Int)]) -> String {
