@@ -46,6 +46,9 @@ enum MatchCommand: CLICommand {
     static func run(_ arguments: inout Arguments) async throws -> Int32 {
         let once = arguments.flag("--once")
         let explainText = try arguments.option("--explain")
+        let explainAsk = try explainText.map { text in
+            try operatorCall { () throws(OperatorError) in try PlainInteger.parse(text, what: "--explain") }
+        }
         let options = try MatchOptions.parse(&arguments)
         let configuration = try loadConfiguration(&arguments, needChain: options.relay)
         try arguments.finish()
@@ -56,8 +59,7 @@ enum MatchCommand: CLICommand {
         }
         defer { reader.pool.close() }
 
-        if let explainText {
-            let askId = try operatorCall { () throws(OperatorError) in try PlainInteger.parse(explainText, what: "--explain") }
+        if let askId = explainAsk {
             let snapshot = MatchSnapshot(try reader.state())
             let engine = MatchingEngine(configuration: options.matching, logger: logger)
             let x = engine.explain(askId: askId, state: snapshot.state, now: snapshot.clock)
