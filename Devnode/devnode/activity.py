@@ -76,7 +76,8 @@ class Activity:
             self._ok(k.register(g, g.address, compute, stake, b'{"name":"activity generator %d"}' % i), "register")
             self.joined[g.address] = {}
             public = [m for m in self.markets if not m["private"]]
-            for m in r.sample(public, k=r.randint(1, len(public))) if i else public:
+            # A small generator joins at most two markets: its compute allocations (10 each) must fit in 20.
+            for m in r.sample(public, k=r.randint(1, 2 if small else len(public))) if i else public:
                 cpr = 10 if small else r.choice([5, 10, 20])
                 cost = r.choice([0, 1, 2, 3]) * TOKEN_UNIT // 2
                 proposed = r.choice([20, 40, 80])
