@@ -154,12 +154,18 @@ bench-out/%: Benchmarks/%.c
 fuzz: apt-deps
 	Fuzz/run.sh
 # ---- Matching engine (issue 6) -----------------------------------------------------------------
-# test-matching: unit and property tests (engine = brute-force oracle on random states).
+# test-matching: unit and property tests (engine = brute-force oracle on random states; relayer against a fake chain).
 # bench-matching: one round of 10k asks × 10k generators × 100 markets vs the oracle (also part of `make bench`).
 .PHONY: test-matching bench-matching
 test-matching:
 	swift build --build-tests $(SWIFT_FLAGS)
-	swift test --skip-build $(SWIFT_FLAGS) --filter MatchingTests
+	swift test --skip-build $(SWIFT_FLAGS) --filter 'MatchingTests|MatchRunnerTests'
+
+# test-matching-devnode: the engine end to end on a devnode (sync --match --relay, match --once, provers; needs the venv).
+.PHONY: test-matching-devnode
+test-matching-devnode: venv
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS) --filter 'MirrorIntegrationTests.matchingRelays'
 
 bench-matching: apt-deps
 	swift build -c release --product kalypso-bench $(SWIFT_FLAGS)

@@ -52,8 +52,12 @@ let package = Package(
         // MARK: Generator operator (issue 5): preflight, EIP-1559 transactions, reverts, attestations, amounts, keys.
         .target(name: "Operator", dependencies: ["EthereumKit", "JSONRPC", "Telemetry", "Kalypso", "Mirror"]),
 
+        // MARK: Match runner (issue 6): rounds on mirrored snapshots, re-checks, eth_call simulation, nonce-managed relay.
+        .target(name: "MatchRunner", dependencies: ["Matching", "Mirror", "Operator", "Kalypso", "EthereumKit", "JSONRPC", "Telemetry"]),
+
         // MARK: The executable.
-        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator", "Mirror", "Database"]),
+        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator", "Mirror", "Database",
+                                                                   "Matching", "MatchRunner"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
         .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC",
@@ -72,6 +76,9 @@ let package = Package(
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit", "FaultInjection"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
+        // MatchRunnerTests: the relayer against a local fake chain (the contract's predicate on a KalypsoState; no node).
+        .testTarget(name: "MatchRunnerTests", dependencies: ["MatchRunner", "Matching", "Mirror", "Operator", "Kalypso", "EthereumKit",
+                                                             "JSONRPC", "Telemetry"]),
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
         // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),

@@ -1,4 +1,4 @@
-"""python -m devnode serve | scenario | abi — see Devnode/README.md."""
+"""python -m devnode serve | scenario | activity | abi — see Devnode/README.md."""
 from __future__ import annotations
 
 import argparse
@@ -45,6 +45,15 @@ def _scenario(a) -> int:
     return 0
 
 
+def _activity(a) -> int:
+    from .activity import run
+    from .client import HttpRpc
+
+    rpc = HttpRpc(a.rpc)
+    return run(rpc, rpc.call("devnode_info"), seed=a.seed, asks_per_tick=a.asks, interval=a.interval, ticks=a.ticks,
+               stdio=a.stdio)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m devnode", description="Local Kalypso G1 chain for tests.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -66,12 +75,21 @@ def main(argv=None) -> int:
     c.add_argument("--ops", type=int, default=200)
     c.add_argument("--deployments", default="current,legacy", help="comma list: current, legacy")
     c.add_argument("--pretty", action="store_true")
+    t = sub.add_parser("activity", help="markets, generators, a steady flow of asks, and provers for assigned tasks")
+    t.add_argument("--rpc", required=True)
+    t.add_argument("--seed", type=int, default=1)
+    t.add_argument("--asks", type=int, default=3, help="asks created per tick")
+    t.add_argument("--interval", type=float, default=2.0, help="seconds between ticks")
+    t.add_argument("--ticks", type=int, default=0, help="stop after N ticks (0 = until interrupted)")
+    t.add_argument("--stdio", action="store_true", help="answer JSON commands on stdin instead (tests)")
     sub.add_parser("abi", help="rewrite ABI/*.json from devnode/abi_spec.py")
     a = p.parse_args(argv)
     if a.cmd == "serve":
         return _serve(a)
     if a.cmd == "scenario":
         return _scenario(a)
+    if a.cmd == "activity":
+        return _activity(a)
     from .abi_spec import ABI_DIR, render
     for name, text in render().items():
         (ABI_DIR / name).write_text(text)

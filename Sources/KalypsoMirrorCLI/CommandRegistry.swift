@@ -13,5 +13,6 @@ enum CommandRegistry {
         GeneratorsCommand.self,
         MarketsCommand.self,
         VerifyCommand.self,
+        MatchCommand.self,
     ]
 }

@@ -105,16 +105,23 @@ struct SignerOptions {
       --password-file FILE | --password-env VAR   the keystore password (default: a prompt without echo)
     """
 
-    static func parse(_ a: inout Arguments) throws -> SignerOptions {
-        let keys = KeyDirectory(path: try a.option("--keys-dir") ?? KeyDirectory.defaultPath)
-        let from = try a.option("--from").map { try CLIParse.address($0, "--from") }
-        let options = SignerOptions(keys: keys, from: from, keystore: try a.option("--keystore"),
-                                    privateKeyEnvironment: try a.option("--private-key-env"), password: try SecretInput.PasswordSource.parse(&a))
+    /// Removes the signer options from `a`. `prefix` names a second key of the same command (`relayer-` reads
+    /// `--relayer-private-key-env`, `--relayer-keystore`, `--relayer-from`, `--relayer-keys-dir`,
+    /// `--relayer-password-file`, `--relayer-password-env`).
+    static func parse(_ a: inout Arguments, prefix: String = "") throws -> SignerOptions {
+        let keys = KeyDirectory(path: try a.option("--\(prefix)keys-dir") ?? KeyDirectory.defaultPath)
+        let from = try a.option("--\(prefix)from").map { try CLIParse.address($0, "--\(prefix)from") }
+        let options = SignerOptions(keys: keys, from: from, keystore: try a.option("--\(prefix)keystore"),
+                                    privateKeyEnvironment: try a.option("--\(prefix)private-key-env"),
+                                    password: try SecretInput.PasswordSource.parse(&a, prefix: prefix))
         if options.privateKeyEnvironment != nil && (options.keystore != nil) {
-            throw CLIError.usage("give either --private-key-env or --keystore, not both")
+            throw CLIError.usage("give either --\(prefix)private-key-env or --\(prefix)keystore, not both")
         }
         return options
     }
+
+    /// Whether any key option was given (the key directory alone does not count).
+    var isGiven: Bool { from != nil || keystore != nil || privateKeyEnvironment != nil }
 
     private func keyFile() throws -> KeyFile {
         try operatorCall { () throws(OperatorError) -> KeyFile in

@@ -13,11 +13,12 @@ enum SecretInput {
         var file: String?
         var environment: String?
 
-        /// Removes `--password-file` and `--password-env` from `arguments`.
-        static func parse(_ arguments: inout Arguments) throws -> PasswordSource {
-            let source = PasswordSource(file: try arguments.option("--password-file"), environment: try arguments.option("--password-env"))
+        /// Removes `--password-file` and `--password-env` (after `--` + `prefix`, e.g. `--relayer-password-file`)
+        /// from `arguments`.
+        static func parse(_ arguments: inout Arguments, prefix: String = "") throws -> PasswordSource {
+            let source = PasswordSource(file: try arguments.option("--\(prefix)password-file"), environment: try arguments.option("--\(prefix)password-env"))
             if source.file != nil && source.environment != nil {
-                throw CLIError.usage("give either --password-file or --password-env, not both")
+                throw CLIError.usage("give either --\(prefix)password-file or --\(prefix)password-env, not both")
             }
             return source
         }

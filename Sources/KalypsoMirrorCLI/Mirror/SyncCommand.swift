@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import JSONRPC
+import MatchRunner
 import Mirror
 import Synchronization
 import Telemetry
@@ -11,7 +12,7 @@ enum SyncCommand: CLICommand {
     static let summary = "Mirror the Kalypso contracts into the database (backfill, then follow the head)"
     static var help: String {
         """
-        Usage: kalypso-mirror sync [--once | --until N] [--no-progress] [configuration]
+        Usage: kalypso-mirror sync [--once | --until N] [--no-progress] [--match [matching options]] [configuration]
 
         Syncs the three Kalypso G1 contracts into the database: one eth_getLogs per block range over all of them,
         decoded, enriched (calldata, or eth_call pinned to the log's block hash — never latest), reduced and
@@ -20,6 +21,9 @@ enum SyncCommand: CLICommand {
           --once          catch up with head − confirmations, then exit (default: keep following the head)
           --until N       sync up to block N (waits for it to be confirmed), then exit
           --no-progress   no progress line even on a terminal
+          --match         run the matching engine in-process: one round on the new state after each committed range
+                          near the head (dry run unless --relay; see `kalypso-mirror match --help` for its options
+                          and the output). The sync never waits for it, nor for receipts.
 
         On a terminal, a progress line shows blocks/s, logs/s and the ETA during the backfill; logs go to standard
         error as logfmt (or JSON with --log-format json). SIGINT / SIGTERM stop it after the current commit.
@@ -39,6 +43,7 @@ enum SyncCommand: CLICommand {
         let once = arguments.flag("--once")
         let untilText = try arguments.option("--until")
         let noProgress = arguments.flag("--no-progress")
+        let matchOptions = arguments.flag("--match") ? try MatchOptions.parse(&arguments) : nil
         let configuration = try MirrorOptions.load(&arguments, scope: .chain)
         try arguments.finish()
         guard let chain = configuration.chain else { throw CLIError.usage("sync needs the chain settings") }
@@ -74,6 +79,15 @@ enum SyncCommand: CLICommand {
         }
         defer { signals.cancel() }
 
+        // The matching engine follows its own subscription; a round never holds up the sync.
+        var matching: (runner: MatchRunner, task: Task<Void, Never>)?
+        if let matchOptions {
+            let printer = MatchPrinter(json: matchOptions.json, details: matchOptions.details)
+            let runner = try await matchOptions.runner(chain: chain, client: client, logger: logger, metrics: metrics, printer: printer)
+            let matchEvents = sync.events()
+            matching = (runner, Task { await runner.follow(matchEvents, confirmations: chain.confirmations) })
+        }
+
         let events = sync.events()
         let watcher = Task {
             var log = ProgressLog(logger: logger)
@@ -91,6 +105,11 @@ enum SyncCommand: CLICommand {
         do {
             let outcome = try await sync.run()
             await watcher.value
+            if let matching {
+                await matching.task.value
+                if outcome == .finished { await matching.runner.relayer.waitForReceipts() } else { await matching.runner.relayer.cancelReceipts() }
+                MatchSummary.log(metrics, logger: logger)
+            }
             progress?.finish()
             let cursor = await sync.cursor
             let reorgs = await sync.reorgsUndone

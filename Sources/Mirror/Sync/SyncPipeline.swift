@@ -54,6 +54,18 @@ public struct CommittedRange: Sendable {
     public var changes: [BlockChanges]
     /// The mirrored state after the commit (a copy-on-write value: cheap to keep).
     public var state: KalypsoState
+
+    /// Creates a value (the sync publishes them; tests of subscribers build them).
+    public init(range: ClosedRange<UInt64>, cursor: Checkpoint, clock: UInt64, head: UInt64, logCount: Int, changes: [BlockChanges],
+                state: KalypsoState) {
+        self.range = range
+        self.cursor = cursor
+        self.clock = clock
+        self.head = head
+        self.logCount = logCount
+        self.changes = changes
+        self.state = state
+    }
 }
 
 /// Something that happened to the mirrored state.

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The matching engine fed by the mirror, against the devnode (issue 6): the activity driver creates markets,
+/// generators (some small enough to be exhausted by two tasks) and asks, and proves what gets assigned; the engine
+/// runs in-process with `sync --match --relay`, then beside it with `match --once --relay`.
+extension MirrorIntegrationTests {
+    /// Many asks: every relayed assignment lands (0 reverted transactions on chain, 0 failed receipts), every assigned
+    /// task is proved, compute and stake return to zero, generators that were full get tasks again after their proofs,
+    /// private asks are skipped with their counted reason, the mirror still verifies against the contracts, and
+    /// `match --explain` gives the decision for an unmatched ask.
+    @Test func matchingRelaysAndProvesManyAsksWithoutReverts() async throws {
+        let dir = try Project.temporaryDirectory("matching")
+        try await using(try await Devnode(directory: dir)) { devnode in
+        let activity = try await ActivityDriver(devnode, seed: 3)
+        defer { Task { await activity.stop() } }
+        _ = try await activity.setup()
+        let db = dir.appendingPathComponent("match.sqlite")
+        let engine = try #require((devnode.info["matchingEngine"] as? [String: Any])?["address"] as? String)
+        let engineKey = try #require((devnode.info["matchingEngine"] as? [String: Any])?["privateKey"] as? String)
+        let relayerAccount = try #require((devnode.info["accounts"] as? [[String: Any]])?.first)
+        var environment = Project.cliEnvironment
+        environment["KM_TEST_ME_KEY"] = engineKey
+        environment["KM_TEST_RELAYER_KEY"] = relayerAccount["privateKey"] as? String
+        let keyArguments = ["--private-key-env", "KM_TEST_ME_KEY"]
+        let first = try await activity.head()
+        try await activity.asks(60, expiry: 2_000...4_000)
+
+        // 1. In-process: sync --match --relay follows the head; each committed range near the head runs a round.
+        let sync = try ChildProcess(Project.binary, ["sync", "--match", "--relay", "--json", "--receipt-timeout", "60"] + keyArguments
+                                    + devnodeArguments(devnode, db: db), environment: environment, directory: dir, label: "sync-match")
+        defer { sync.send(SIGKILL) }  // a failed expectation below must not leave it running
+        var provedRounds = 0
+        for step in 0..<40 {
+            let head = try await activity.head()
+            let settled = try await waitUntil("a quiet round at block \(head) or later (step \(step))", attempts: 900) {
+                guard sync.isRunning else { throw DevnodeError("sync --match stopped: \(sync.stderr.suffix(2000))") }
+                guard let last = Self.rounds(sync.stdout).last else { return false }
+                return Self.block(last) >= head && last.int("relayed") == 0 && last.int("inFlight") == 0
+            }
+            guard settled else { break }
+            if step == 1 { try await activity.asks(40, expiry: 2_000...4_000) }  // asks arriving while the engine follows
+            let counts = try await activity.counts()
+            if counts.byState["ASSIGNED", default: 0] == 0 && step > 1 { break }
+            if try await !activity.prove().isEmpty { provedRounds += 1 }
+        }
+        sync.send(SIGTERM)
+        #expect(await sync.wait() == 0, "sync: \(sync.stderr.suffix(3000))")
+
+        let rounds = Self.rounds(sync.stdout)
+        let events = Self.documents(sync.stdout)
+        let relayed = rounds.reduce(0) { $0 + $1.int("relayed") }
+        let sent = rounds.reduce(0) { $0 + $1.int("transactionsSent") }
+        #expect(relayed >= 30, "the scenario should assign many asks; rounds: \(rounds.count)")
+        #expect(provedRounds >= 2, "tasks should be proved over several rounds")
+        #expect(events.filter { $0["type"] as? String == "mined" }.count == sent)
+        #expect(events.filter { ["reverted", "failed"].contains($0["type"] as? String ?? "") }.isEmpty)
+        #expect(rounds.allSatisfy { ($0["stopReason"] as? String) == nil }, "\(rounds.compactMap { $0["stopReason"] as? String })")
+        let onChain = try await activity.transactions(from: engine, first: first)
+        #expect(onChain.reverted == 0)
+        #expect(onChain.hashes.count == sent)
+
+        // Every assignment was proved; nothing is left assigned.
+        let counts = try await activity.counts()
+        #expect(counts.byState["ASSIGNED", default: 0] == 0, "\(counts)")
+        #expect(counts.byState["COMPLETE", default: 0] == relayed, "\(counts)")
+        #expect(counts.proved == relayed)
+        // Private asks are never assigned; every round counts them with the stated reason.
+        let lastSkipped = (rounds.last?["summary"] as? [String: Any])?["skipped"] as? [String: Int] ?? [:]
+        #expect(lastSkipped["privateAclReencryptionNotImplemented", default: 0] > 0, "\(lastSkipped)")
+
+        // Compute and stake came back; generators that were full (proved more than they can hold at once) were matched
+        // again after their proofs.
+        let generators = try await activity.generators()
+        for g in generators {
+            #expect(g.int("computeConsumed") == 0 && g.int("stakeLocked") == 0, "\(g)")
+            #expect((g["activeRequests"] as? [String: Int] ?? [:]).values.allSatisfy { $0 == 0 }, "\(g)")
+        }
+        #expect(generators.contains { $0.int("proved") > $0.int("capacity") }, "\(generators.map { ($0.int("capacity"), $0.int("proved")) })")
+
+        // 2. Beside sync: new asks, `sync --once`, a dry run (signed, simulated, nothing sent); then the chain moves
+        // behind the mirror's back (the dry run's first ask is assigned directly), and `match --once --relay` from a
+        // separate relayer account: the simulation drops exactly that ask, the rest lands.
+        try await activity.asks(30, expiry: 2_000...4_000)
+        try await Self.syncOnce(devnode, db: db, dir: dir)
+        let dry = try ChildProcess(Project.binary, ["match", "--once", "--json"] + keyArguments + devnodeArguments(devnode, db: db),
+                                   environment: environment, directory: dir, label: "match-dry")
+        #expect(await dry.wait() == 0)
+        let plan = try #require(Self.documents(dry.stdout).last, "dry run: \(dry.stderr.suffix(2000))")
+        let batches = plan["batches"] as? [[String: Any]] ?? []
+        #expect(!batches.isEmpty && batches.allSatisfy { $0["status"] as? String == "dry-run" && $0["simulated"] as? Bool == true })
+        let taken = try #require((plan["assignments"] as? [[String: Any]])?.first)
+        let takenAsk = try #require(taken["askId"] as? String)
+        let direct = try await activity.send(["cmd": "assign_direct", "ask": takenAsk, "generator": try #require(taken["generator"] as? String)])
+        #expect(direct["ok"] as? Bool == true)
+        let relayerFirst = try await activity.head()
+        let match = try ChildProcess(Project.binary, ["match", "--once", "--relay", "--json", "--relayer-private-key-env", "KM_TEST_RELAYER_KEY"]
+                                     + keyArguments + devnodeArguments(devnode, db: db), environment: environment, directory: dir, label: "match-once")
+        defer { match.send(SIGKILL) }
+        #expect(await match.wait() == 0, "match: \(match.stderr.suffix(3000))")
+        let report = try #require(Self.documents(match.stdout).last, "match printed: \(match.stdout.prefix(500))")
+        let receipts = report["receipts"] as? [[String: Any]] ?? []
+        #expect(report.int("relayed") == ((plan["assignments"] as? [Any])?.count ?? 0) - 1)
+        #expect((report["droppedBySimulation"] as? [[String: Any]])?.map { $0["askId"] as? String } == [takenAsk])
+        #expect(report.int("transactionsSent") > 0)
+        #expect(receipts.count == report.int("transactionsSent") && receipts.allSatisfy { $0["type"] as? String == "mined" })
+        let relayerTransactions = try await activity.transactions(from: try #require(relayerAccount["address"] as? String), first: relayerFirst)
+        #expect(relayerTransactions.reverted == 0 && relayerTransactions.hashes.count == report.int("transactionsSent"))
+        try await activity.prove()
+        try await Self.syncOnce(devnode, db: db, dir: dir)
+
+        // 3. The mirror still equals the contracts' getters; `match --explain` on an unmatched ask names why.
+        let verify = try await MirrorCLI.run(["verify", "--json"] + devnodeArguments(devnode, db: db), in: dir, label: "verify")
+        let verified = try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any]
+        #expect(verify.status == 0 && (verified?["mismatches"] as? [Any])?.isEmpty == true, "\(verify.stdout.suffix(2000))")
+        let unmatched = try #require((report["unmatched"] as? [[String: Any]])?.first?["askId"] as? String, "no unmatched ask to explain")
+        let explain = try await MirrorCLI.run(["match", "--explain", unmatched, "--json"] + devnodeArguments(devnode, db: db), in: dir, label: "explain")
+        let explained = try JSONSerialization.jsonObject(with: Data(explain.stdout.utf8)) as? [String: Any]
+        #expect(explain.status == 0, "\(explain.stderr.suffix(1000))")
+        #expect((explained?["decision"] as? String)?.contains("unmatched") == true, "\(explain.stdout.prefix(1000))")
+        #expect(((explained?["candidates"] as? [Any])?.count ?? 0) > 0)
+        await activity.stop()
+        }
+    }
+
+    static func syncOnce(_ devnode: Devnode, db: URL, dir: URL) async throws {
+        let r = try await MirrorCLI.run(["sync", "--once"] + devnodeArguments(devnode, db: db), in: dir, label: "sync-once")
+        #expect(r.status == 0, "sync --once: \(r.stderr.suffix(2000))")
+    }
+
+    /// The JSON objects printed one per line.
+    static func documents(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    /// The round reports among them.
+    static func rounds(_ text: String) -> [[String: Any]] { documents(text).filter { $0["type"] as? String == "round" } }
+
+    static func block(_ round: [String: Any]) -> UInt64 {
+        ((round["checkpoint"] as? [String: Any])?["block"] as? NSNumber)?.uint64Value ?? 0
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// An integer member (a JSON number), -1 when missing.
+    func int(_ key: String) -> Int { (self[key] as? NSNumber)?.intValue ?? -1 }
+}
