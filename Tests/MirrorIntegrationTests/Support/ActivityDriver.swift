@@ -3,39 +3,16 @@ import Foundation
 /// `python -m devnode activity --stdio`: markets, generators, asks and stand-in provers on a devnode, driven one JSON
 /// command per line (Devnode/devnode/activity.py). Nothing in it matches asks: that is the engine under test.
 final class ActivityDriver: @unchecked Sendable {
-    private let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
+    private let helper: JSONLineHelper
 
     init(_ devnode: Devnode, seed: Int) async throws {
-        let arguments = Project.unblockedPython(["-m", "devnode", "activity", "--rpc", devnode.rpcURL, "--seed", String(seed), "--stdio"])
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        process.environment = Project.pythonEnvironment
-        process.currentDirectoryURL = Project.root
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        let ready = try await answer()
-        guard ready["ready"] as? Bool == true else { throw DevnodeError("the activity driver did not start: \(ready)") }
-    }
-
-    private func answer() async throws -> [String: Any] {
-        let line = try await Devnode.firstLine(output.fileHandleForReading)
-        guard let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw DevnodeError("the activity driver answered \(line.prefix(200))")
-        }
-        if let error = json["error"] as? String { throw DevnodeError("activity: \(error)") }
-        return json
+        helper = try await JSONLineHelper(name: "the activity driver",
+                                          pythonArguments: ["-m", "devnode", "activity", "--rpc", devnode.rpcURL, "--seed", String(seed), "--stdio"])
     }
 
     /// Sends one command and returns its answer.
     @discardableResult
-    func send(_ command: [String: Any]) async throws -> [String: Any] {
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: command) + Data("\n".utf8))
-        return try await answer()
-    }
+    func send(_ command: [String: Any]) async throws -> [String: Any] { try await helper.send(command) }
 
     /// Creates the markets (the last one private) and the generators; returns the description.
     func setup() async throws -> [String: Any] { try await send(["cmd": "setup"]) }
@@ -68,8 +45,5 @@ final class ActivityDriver: @unchecked Sendable {
 
     func head() async throws -> UInt64 { (try await send(["cmd": "head"])["head"] as? NSNumber)?.uint64Value ?? 0 }
 
-    func stop() async {
-        try? input.fileHandleForWriting.close()
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-    }
+    func stop() async { await helper.stop() }
 }

@@ -120,42 +120,17 @@ struct DevnodeError: Error, CustomStringConvertible {
 
 /// `chain_ops.py` as one long-running helper: snapshot, revert and exactly-N-block branches of Kalypso transactions.
 final class ChainOps: @unchecked Sendable {
-    private let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
-    private var buffer: [UInt8] = []
+    private let helper: JSONLineHelper
 
     init(_ devnode: Devnode) async throws {
-        let arguments = Project.unblockedPython([Project.root.appendingPathComponent("Tests/MirrorIntegrationTests/Fixtures/chain_ops.py").path,
-                                                 "--rpc", devnode.rpcURL, "--info", devnode.infoFile.path])
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        process.environment = Project.pythonEnvironment
-        process.currentDirectoryURL = Project.root
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        let ready = try await next()
-        guard ready["ready"] as? Bool == true else { throw DevnodeError("chain_ops did not start: \(ready)") }
-    }
-
-    private func next() async throws -> [String: Any] {
-        let line = try await Devnode.firstLine(output.fileHandleForReading)
-        guard let data = line.data(using: .utf8), let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw DevnodeError("chain_ops answered \(line.prefix(200))")
-        }
-        if let error = json["error"] as? String { throw DevnodeError("chain_ops: \(error)") }
-        return json
+        helper = try await JSONLineHelper(name: "chain_ops", pythonArguments: [
+            Project.root.appendingPathComponent("Tests/MirrorIntegrationTests/Fixtures/chain_ops.py").path,
+            "--rpc", devnode.rpcURL, "--info", devnode.infoFile.path])
     }
 
     /// Sends one command and returns its answer.
     @discardableResult
-    func send(_ command: [String: Any]) async throws -> [String: Any] {
-        let data = try JSONSerialization.data(withJSONObject: command)
-        input.fileHandleForWriting.write(data + Data("\n".utf8))
-        return try await next()
-    }
+    func send(_ command: [String: Any]) async throws -> [String: Any] { try await helper.send(command) }
 
     func setup() async throws { try await send(["cmd": "setup"]) }
     func snapshot() async throws -> String { try await send(["cmd": "snapshot"])["id"] as? String ?? "" }
@@ -166,8 +141,5 @@ final class ChainOps: @unchecked Sendable {
         ((try await send(["cmd": "branch", "blocks": blocks, "tag": tag])["head"]) as? NSNumber)?.uint64Value ?? 0
     }
 
-    func stop() async {
-        try? input.fileHandleForWriting.close()
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-    }
+    func stop() async { await helper.stop() }
 }
