@@ -52,6 +52,9 @@ let package = Package(
         // MARK: Generator operator (issue 5): preflight, EIP-1559 transactions, reverts, attestations, amounts, keys.
         .target(name: "Operator", dependencies: ["EthereumKit", "JSONRPC", "Telemetry", "Kalypso", "Mirror"]),
 
+        // MARK: HTTP API (issue 7): the /v1 query routes over MirrorReader, their OpenAPI schemas, readiness, APIService.
+        .target(name: "API", dependencies: ["HTTPServer", "Mirror", "Kalypso", "EthereumKit", "Database", "Telemetry"]),
+
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator"]),
 
@@ -66,7 +69,14 @@ let package = Package(
 
         // MARK: Integration tests (need a server; `make test-postgres` starts one).
         .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Telemetry"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "Telemetry"]),
+        // A raw-socket HTTP/1.1 test client shared by HTTPServerTests and APITests.
+        .target(name: "HTTPTestSupport", path: "Tests/HTTPTestSupport"),
+        // APITests: the API over stores built in temp SQLite files (reducer-made ranges); responses validated against
+        // /openapi.json by Tests/APITests/validate_openapi.py (openapi-spec-validator + jsonschema, `make api-venv`).
+        .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "HTTPTestSupport", "Mirror", "Kalypso", "EthereumKit",
+                                                     "Database", "Telemetry"],
+                    exclude: ["requirements.txt", "validate_openapi.py"]),
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
