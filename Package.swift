@@ -56,7 +56,8 @@ let package = Package(
         .target(name: "API", dependencies: ["HTTPServer", "Mirror", "Kalypso", "EthereumKit", "Database", "Telemetry"]),
 
         // MARK: The executable.
-        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator"]),
+        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator", "API", "HTTPServer",
+                                                                  "Database"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
         .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC"]),

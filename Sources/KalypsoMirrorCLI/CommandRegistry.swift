@@ -8,5 +8,6 @@ enum CommandRegistry {
         AddressCommand.self,
         KeysCommand.self,
         GeneratorCommand.self,
+        ServeCommand.self,
     ]
 }

@@ -33,12 +33,7 @@ final class APIFixture: @unchecked Sendable {
     ///   - head: the chain head to record after committing.
     init(_ label: String, seed: UInt64 = 7, ranges: Int = 3, blocks: Int = 40, head: Head = .cursor,
          now: @escaping @Sendable () -> Date = { Date() }, configure: (inout APIService.Configuration) -> Void = { _ in }) throws {
-        directory = try TemporaryDirectory("api-\(label)")
-        path = directory.file("mirror.sqlite")
-        store = try SQLMirrorStore.open(location: .sqlite(path: path), logger: .disabled)
-        var chain = MarketplaceChain(seed: seed)
-        for _ in 0..<ranges { try store.commit(chain.range(blocks: blocks), reorgWindow: 64) }
-        self.chain = chain
+        (directory, path, store, chain) = try Self.database(label, seed: seed, ranges: ranges, blocks: blocks)
         switch head {
         case .block(let h): try store.recordHead(h)
         case .cursor: if ranges > 0 { try store.recordHead(chain.nextBlock - 1) }
@@ -51,6 +46,17 @@ final class APIFixture: @unchecked Sendable {
         configure(&configuration)
         service = try APIService.open(database: .sqlite(path: path), configuration: configuration, metrics: metrics,
                                       logger: .disabled, now: now)
+    }
+
+    /// A mirror database in a new temp folder with `ranges` ranges of the chain committed.
+    static func database(_ label: String, seed: UInt64, ranges: Int, blocks: Int) throws
+        -> (TemporaryDirectory, String, SQLMirrorStore, MarketplaceChain) {
+        let directory = try TemporaryDirectory("api-\(label)")
+        let path = directory.file("mirror.sqlite")
+        let store = try SQLMirrorStore.open(location: .sqlite(path: path), logger: .disabled)
+        var chain = MarketplaceChain(seed: seed)
+        for _ in 0..<ranges { try store.commit(chain.range(blocks: blocks), reorgWindow: 64) }
+        return (directory, path, store, chain)
     }
 
     deinit {
