@@ -31,15 +31,24 @@ public struct MirrorAPI: Sendable {
     public let readinessPolicy: ReadinessPolicy
     let logger: Logger
     let now: @Sendable () -> Date
+    let cache: ResponseCache
 
-    /// Routes over `reader`; `now` is the wall clock the head's age is measured against (injectable for tests).
-    public init(reader: any MirrorReader, readiness: ReadinessPolicy, logger: Logger,
+    /// Routes over `reader`.
+    ///
+    /// - Parameters:
+    ///   - cacheEntries: answers of the current version kept in memory (0: none); see `ResponseCache`.
+    ///   - now: the wall clock the head's age is measured against (injectable for tests).
+    public init(reader: any MirrorReader, readiness: ReadinessPolicy, logger: Logger, cacheEntries: Int = 4096,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.reader = reader
         readinessPolicy = readiness
         self.logger = logger
         self.now = now
+        cache = ResponseCache(maximumEntries: cacheEntries)
     }
+
+    /// Answers held by the response cache.
+    public var cachedAnswers: Int { cache.count }
 
     /// What `/readyz` answers now (one status read; a database failure is "not ready" with the reason).
     public func readiness() -> HTTPServer.Readiness {
@@ -70,8 +79,8 @@ public struct MirrorAPI: Sendable {
                                        state: try request.queryParameter("state", as: GeneratorState.self),
                                        limit: try request.limit(default: Self.defaultLimit, maximum: Self.maximumLimit),
                                        cursor: try request.cursor())
-            let snapshot = try Self.read { try reader.generators(query) }
-            return try Self.answer(snapshot, capacity: 512 + 1024 * snapshot.value.items.count) { page, w in
+            let key = "generators?\(query.market.map(\.description) ?? "")&\(query.state?.apiName ?? "")&\(query.limit)&\(query.cursor ?? "")"
+            return try self.respond(key, { try reader.generators(query) }, capacity: { 512 + 1024 * $0.items.count }) { page, w in
                 w.field("generators", array: { w in for g in page.items { GeneratorJSON.writeSummary(g, to: &w) } })
                 w.field("nextCursor", page.nextCursor)
             }
@@ -79,8 +88,7 @@ public struct MirrorAPI: Sendable {
         router.get("/v1/generators/{address}", Operations.generator) { request in
             try request.requireOnlyQueryParameters([])
             let address = try request.address("address")
-            let snapshot = try Self.read { try reader.generator(address) }
-            return try Self.answer(snapshot, capacity: 2048) { detail, w in
+            return try self.respond("generator/\(address)", { try reader.generator(address) }, capacity: { _ in 3072 }) { detail, w in
                 guard let detail else { throw HTTPError.notFound("generator \(address) is not registered in the mirror") }
                 w.key("generator"); GeneratorJSON.writeDetail(detail, to: &w)
             }
@@ -88,8 +96,8 @@ public struct MirrorAPI: Sendable {
         router.get("/v1/generators/{address}/markets", Operations.generatorMarkets) { request in
             try request.requireOnlyQueryParameters([])
             let address = try request.address("address")
-            let snapshot = try Self.read { try reader.generatorMarkets(address) }
-            return try Self.answer(snapshot, capacity: 1024) { listings, w in
+            return try self.respond("generator/\(address)/markets", { try reader.generatorMarkets(address) },
+                                    capacity: { 256 + 640 * ($0?.count ?? 0) }) { listings, w in
                 guard let listings else { throw HTTPError.notFound("generator \(address) is neither registered nor listed in any market") }
                 w.field("generator", address)
                 w.field("markets", array: { w in for l in listings { ListingJSON.write(l, to: &w) } })
@@ -99,8 +107,8 @@ public struct MirrorAPI: Sendable {
             try request.requireOnlyQueryParameters(["limit", "cursor"])
             let limit = try request.limit(default: Self.defaultLimit, maximum: Self.maximumLimit)
             let cursor = try request.cursor()
-            let snapshot = try Self.read { try reader.markets(limit: limit, cursor: cursor) }
-            return try Self.answer(snapshot, capacity: 512 + 768 * snapshot.value.items.count) { page, w in
+            return try self.respond("markets?\(limit)&\(cursor ?? "")", { try reader.markets(limit: limit, cursor: cursor) },
+                                    capacity: { 512 + 768 * $0.items.count }) { page, w in
                 w.field("markets", array: { w in for m in page.items { MarketJSON.write(m, to: &w) } })
                 w.field("nextCursor", page.nextCursor)
             }
@@ -108,8 +116,7 @@ public struct MirrorAPI: Sendable {
         router.get("/v1/markets/{id}", Operations.market) { request in
             try request.requireOnlyQueryParameters([])
             let id = try request.id("id")
-            let snapshot = try Self.read { try reader.market(id) }
-            return try Self.answer(snapshot, capacity: 1024) { market, w in
+            return try self.respond("market/\(id)", { try reader.market(id) }, capacity: { _ in 1024 }) { market, w in
                 guard let market else { throw Self.unknownMarket(id) }
                 w.key("market"); MarketJSON.write(market, to: &w)
             }
@@ -118,8 +125,8 @@ public struct MirrorAPI: Sendable {
             try request.requireOnlyQueryParameters(["filter"])
             let id = try request.id("id")
             let filter = try request.queryParameter("filter", as: MarketGeneratorFilter.self, default: .listed)
-            let snapshot = try Self.read { try reader.marketGenerators(id, filter: filter) }
-            return try Self.answer(snapshot, capacity: 512 + 2048 * (snapshot.value?.count ?? 0)) { generators, w in
+            return try self.respond("market/\(id)/generators?\(filter.apiName)", { try reader.marketGenerators(id, filter: filter) },
+                                    capacity: { 512 + 2048 * ($0?.count ?? 0) }) { generators, w in
                 guard let generators else { throw Self.unknownMarket(id) }
                 w.field("marketId", id)
                 w.field("filter", filter)
@@ -129,8 +136,7 @@ public struct MirrorAPI: Sendable {
         router.get("/v1/markets/{id}/stats", Operations.marketStats) { request in
             try request.requireOnlyQueryParameters([])
             let id = try request.id("id")
-            let snapshot = try Self.read { try reader.marketStats(id) }
-            return try Self.answer(snapshot, capacity: 1024) { stats, w in
+            return try self.respond("market/\(id)/stats", { try reader.marketStats(id) }, capacity: { _ in 1024 }) { stats, w in
                 guard let stats else { throw Self.unknownMarket(id) }
                 w.key("stats"); MarketStatsJSON.write(stats, to: &w)
             }
@@ -138,8 +144,7 @@ public struct MirrorAPI: Sendable {
         router.get("/v1/asks/{id}", Operations.ask) { request in
             try request.requireOnlyQueryParameters([])
             let id = try request.id("id")
-            let snapshot = try Self.read { try reader.ask(id) }
-            return try Self.answer(snapshot, capacity: 1024) { ask, w in
+            return try self.respond("ask/\(id)", { try reader.ask(id) }, capacity: { _ in 1024 }) { ask, w in
                 guard let ask else { throw HTTPError.notFound("ask \(id) does not exist in the mirror") }
                 w.key("ask"); AskJSON.write(ask, to: &w)
             }
@@ -153,7 +158,7 @@ public struct MirrorAPI: Sendable {
     }
 
     /// Runs a reader call, turning its client errors into 400 and an unavailable database into 503.
-    static func read<T>(_ call: () throws -> Snapshot<T>) throws -> Snapshot<T> {
+    static func read<T>(_ call: () throws -> T) throws -> T {
         do {
             return try call()
         } catch let error as MirrorStoreError where error.code == .invalidArgument {
@@ -161,6 +166,24 @@ public struct MirrorAPI: Sendable {
         } catch let error as DatabaseError where [.busy, .connectionFailed, .connectionLost].contains(error.code) {
             throw HTTPError(.unavailable, "the database is unavailable right now (\(error.code)); retry shortly")
         }
+    }
+
+    /// The answer to the query `key` names: from the cache when it holds one for the current version, else read with
+    /// `call` (one snapshot), rendered, and cached when no commit or rewind happened meanwhile.
+    func respond<T>(_ key: String, _ call: () throws -> Snapshot<T>, capacity: (T) -> Int,
+                    _ members: (T, inout JSONWriter) throws -> Void) throws -> Response {
+        guard cache.maximumEntries > 0 else {
+            let snapshot = try Self.read(call)
+            return try Self.answer(snapshot, capacity: capacity(snapshot.value), members)
+        }
+        let before = try Self.read { try reader.version() }
+        if let hit = cache.lookup(key, at: before) { return hit }
+        let snapshot = try Self.read(call)
+        let response = try Self.answer(snapshot, capacity: capacity(snapshot.value), members)
+        if snapshot.checkpoint == before.checkpoint, (try? reader.version()) == before {
+            cache.insert(key, response, at: before)
+        }
+        return response
     }
 
     /// `{"block": {...}, <members>}` for a snapshot of a synced database; 503 before the first commit.

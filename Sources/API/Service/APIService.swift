@@ -24,11 +24,17 @@ public final class APIService: Sendable {
         public var server: HTTPServerConfiguration
         /// When `/readyz` answers 200.
         public var readiness: ReadinessPolicy
+        /// Answers of the current version kept in memory, so repeated queries between two commits skip the database
+        /// query and the rendering (0: none). Each entry is one rendered body; the cache holds at most 64 MiB.
+        public var cacheEntries: Int
 
-        /// The defaults: 127.0.0.1 on an OS-assigned port, the server's default limits, `ReadinessPolicy()`.
-        public init(server: HTTPServerConfiguration = HTTPServerConfiguration(), readiness: ReadinessPolicy = ReadinessPolicy()) {
+        /// The defaults: 127.0.0.1 on an OS-assigned port, the server's default limits, `ReadinessPolicy()`, a cache of
+        /// 4096 answers.
+        public init(server: HTTPServerConfiguration = HTTPServerConfiguration(), readiness: ReadinessPolicy = ReadinessPolicy(),
+                    cacheEntries: Int = 4096) {
             self.server = server
             self.readiness = readiness
+            self.cacheEntries = cacheEntries
         }
     }
 
@@ -50,7 +56,8 @@ public final class APIService: Sendable {
 
     private init(reader: any MirrorReader, pool: DatabasePool?, configuration: Configuration, metrics: MetricsRegistry,
                  logger: Logger, now: @escaping @Sendable () -> Date) throws(HTTPServerError) {
-        let api = MirrorAPI(reader: reader, readiness: configuration.readiness, logger: logger, now: now)
+        let api = MirrorAPI(reader: reader, readiness: configuration.readiness, logger: logger,
+                            cacheEntries: configuration.cacheEntries, now: now)
         var router = Router()
         api.register(into: &router)
         StoreMetrics.describe(metrics)
