@@ -76,7 +76,7 @@ let package = Package(
         // APITests: the API over stores built in temp SQLite files (reducer-made ranges); responses validated against
         // /openapi.json by Tests/APITests/validate_openapi.py (openapi-spec-validator + jsonschema, `make api-venv`).
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "HTTPTestSupport", "Mirror", "Kalypso", "EthereumKit",
-                                                     "Database", "Telemetry"],
+                                                     "Database", "DatabaseTestSupport", "JSONRPC", "Telemetry"],
                     exclude: ["requirements.txt", "validate_openapi.py"]),
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),

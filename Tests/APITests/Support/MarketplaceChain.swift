@@ -1,4 +1,5 @@
 import EthereumKit
+import JSONRPC
 import Kalypso
 import Mirror
 
@@ -12,7 +13,7 @@ struct MarketplaceChain {
     private(set) var nextBlock: UInt64
     /// The last admin signature check recorded for each address (what `/v1/generators/{address}` shows).
     private(set) var lastAdminCheck: [Address: SignatureCheck] = [:]
-    private var rng: SplitMix
+    private var rng: SplitMix64
     private var askCount: UInt64 = 0
 
     static let generators: [Address] = (1...8).map { Address(hi: 0x6e, mid: 0, lo: UInt64($0)) }
@@ -20,7 +21,7 @@ struct MarketplaceChain {
     static let registry = Address(hi: 0xc1, mid: 0, lo: 1), marketplace = Address(hi: 0xc1, mid: 0, lo: 2)
 
     init(seed: UInt64, startBlock: UInt64 = 100) {
-        rng = SplitMix(seed: seed)
+        rng = SplitMix64(seed: seed)
         nextBlock = startBlock
     }
 
@@ -181,19 +182,7 @@ struct MarketplaceChain {
     }
 }
 
-/// SplitMix64: a small deterministic generator for fixed seeds.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     mutating func below(_ n: UInt64) -> UInt64 { n == 0 ? 0 : next() % n }
     mutating func pick<T>(_ list: [T]) -> T { list[Int(below(UInt64(list.count)))] }
 }
