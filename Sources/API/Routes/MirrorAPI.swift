@@ -192,9 +192,14 @@ public struct MirrorAPI: Sendable {
         guard let checkpoint = snapshot.checkpoint else {
             throw HTTPError(.notReady, "the mirror has not committed any block yet; wait for `kalypso-mirror sync` to commit its first range")
         }
-        return try Response.jsonObject(capacity: capacity) { w in
-            w.key("block"); BlockJSON.write(checkpoint, to: &w)
-            try members(snapshot.value, &w)
+        do {
+            return try Response.jsonObject(capacity: capacity) { w in
+                w.key("block"); BlockJSON.write(checkpoint, to: &w)
+                try members(snapshot.value, &w)
+            }
+        } catch let error as HTTPError where error.code == .notFound {
+            // A 404 names the block it was decided at, like every answer.
+            throw HTTPError(.notFound, "\(error.message) (synced block \(checkpoint.blockNumber), hash \(checkpoint.blockHash))")
         }
     }
 

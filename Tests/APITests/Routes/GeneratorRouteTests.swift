@@ -160,6 +160,7 @@ import Testing
             let body = try JSONObject(response)
             #expect(try body.string("code") == "not_found")
             #expect(try body.string("message").contains(unknown.description))
+            #expect(try body.string("message").contains("synced block \(f.cursor.blockNumber), hash \(f.cursor.blockHash)"))
         }
     }
 }
