@@ -9,9 +9,6 @@ import Testing
 /// `validate_openapi.py` (openapi-spec-validator and jsonschema from Tests/APITests/requirements.txt, installed in the
 /// project venv by `make api-venv`).
 @Suite struct OpenAPIConformanceTests {
-    static let python = projectRoot.appendingPathComponent(".venv/bin/python").path
-    static let script = projectRoot.appendingPathComponent("Tests/APITests/validate_openapi.py").path
-
     @Test func everyResponseValidatesAgainstTheDocument() throws {
         let f = try APIFixture("openapi", ranges: 4)
         let state = f.chain.state
@@ -35,10 +32,7 @@ import Testing
 
         let directory = try TemporaryDirectory("api-openapi")
         defer { directory.remove() }
-        let document = directory.file("openapi.json"), responses = directory.file("responses.json")
-        try Data(try fetch(f.port, "/openapi.json").body).write(to: URL(fileURLWithPath: document))
-        try f.recorder.write(to: responses)
-        let (code, output) = try Self.run(Self.python, [Self.script, document, responses])
+        let (code, output) = try OpenAPIValidation.validate(port: f.port, recorder: f.recorder, directory: directory.path)
         print(output.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(code != 2, "the validators are not installed: run `make api-venv`")
         #expect(code == 0, "\(output)")
@@ -55,25 +49,8 @@ import Testing
         let bad: [[String: Any]] = [["method": "GET", "target": "/v1/markets/0", "status": 200, "contentType": "application/json",
                                      "body": #"{"block":{"number":1,"hash":"0x00"},"market":{"id":0},"extra":true}"#]]
         try JSONSerialization.data(withJSONObject: bad).write(to: URL(fileURLWithPath: responses))
-        let (code, output) = try Self.run(Self.python, [Self.script, document, responses])
+        let (code, output) = try OpenAPIValidation.run(document: document, responses: responses)
         #expect(code == 1, "\(output)")
         #expect(output.contains("FAIL GET /v1/markets/0"))
-    }
-
-    /// Runs a program to completion; returns its exit code and standard output + error.
-    static func run(_ program: String, _ arguments: [String]) throws -> (Int32, String) {
-        guard FileManager.default.isExecutableFile(atPath: program) else {
-            return (2, "\(program) is missing: run `make api-venv` (creates .venv with Tests/APITests/requirements.txt)")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
