@@ -171,6 +171,22 @@ bench-matching: apt-deps
 test-operator: venv
 	swift build --build-tests $(SWIFT_FLAGS)
 	swift test --skip-build $(SWIFT_FLAGS) --filter 'OperatorTests|OperatorIntegrationTests|KeysCommandTests'
+# ---- mirror sync, integration tests, ingest benchmarks, demo (owner: sync) -------------------
+# The recorded chain of the ingest/catch-up benchmarks (≥ 200,000 logs; ~1 min of Python, kept in bench-out/).
+BENCH_CHAIN := bench-out/ingest/chain/meta.json
+bench: $(BENCH_CHAIN)
+$(BENCH_CHAIN): Benchmarks/ingest/make_chain.py | venv
+	$(PYTHON) Benchmarks/ingest/make_chain.py bench-out/ingest/chain --logs 200000
+
+.PHONY: test-mirror-integration demo
+# The devnode integration tests alone (they also run in `make test`).
+test-mirror-integration: venv
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS) --filter MirrorIntegrationTests
+
+# A devnode, a 200-operation scenario, then `kalypso-mirror sync` following it (Ctrl-C stops both).
+demo: venv release
+	Scripts/mirror-demo
 # ---- HTTP API (issue 7; owner: api) ----------------------------------------------------------------
 # api-venv: openapi-spec-validator + jsonschema (Tests/APITests/requirements.txt) in the project venv, for the
 # OpenAPI conformance test of APITests (test-swift needs them). test-api: the API tests alone.

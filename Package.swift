@@ -56,11 +56,12 @@ let package = Package(
         .target(name: "API", dependencies: ["HTTPServer", "Mirror", "Kalypso", "EthereumKit", "Database", "Telemetry"]),
 
         // MARK: The executable.
-        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator", "API", "HTTPServer",
-                                                                  "Database"]),
+        .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator", "Mirror", "Database",
+                                                                  "API", "HTTPServer"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
-        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC"]),
+        .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC",
+                                                               "Database", "HTTPServer"]),
 
         // MARK: Unit tests (no network, no servers).
         .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
@@ -79,7 +80,7 @@ let package = Package(
                                                      "Database", "DatabaseTestSupport", "JSONRPC", "Telemetry"],
                     exclude: ["requirements.txt", "validate_openapi.py"]),
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
-        .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit"]),
+        .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit", "FaultInjection"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
@@ -92,5 +93,8 @@ let package = Package(
         // Operator: unit tests (no node); integration tests start a devnode subprocess (port 0) and run the CLI binary.
         .testTarget(name: "OperatorTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC"]),
         .testTarget(name: "OperatorIntegrationTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC", "Telemetry"]),
+        // MirrorIntegrationTests: the mirror against the devnode (started as a subprocess; skipped without .venv).
+        .testTarget(name: "MirrorIntegrationTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "Database",
+                                                                   "FaultInjection", "Telemetry"], exclude: ["Fixtures"]),
     ]
 )

@@ -421,7 +421,10 @@ def build(decls: list[str]) -> list[dict]:
 
 
 def render() -> dict[str, str]:
-    return {name: json.dumps(build(decls), indent=1) + "\n" for name, decls in FILES.items()}
+    """One ABI item per line: valid JSON, easy to grep and diff, and small enough to embed in the binary."""
+    def text(items: list[dict]) -> str:
+        return "[\n" + ",\n".join(json.dumps(item, separators=(",", ":")) for item in items) + "\n]\n"
+    return {name: text(build(decls)) for name, decls in FILES.items()}
 
 
 def load_abi(name: str) -> list[dict]:

@@ -6,5 +6,7 @@ enum BenchmarkRegistry {
         ABIDecodeBenchmark.entry,
         MatchingRoundBenchmark.entry,
         LogDecoderBenchmark.entry,
+        IngestBenchmark.entry,
+        CatchupBenchmark.entry,
     ] + PrimitivesBenchmark.entries
 }

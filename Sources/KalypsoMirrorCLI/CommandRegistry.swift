@@ -8,6 +8,11 @@ enum CommandRegistry {
         AddressCommand.self,
         KeysCommand.self,
         GeneratorCommand.self,
+        SyncCommand.self,
+        StatusCommand.self,
+        GeneratorsCommand.self,
+        MarketsCommand.self,
+        VerifyCommand.self,
         ServeCommand.self,
     ]
 }

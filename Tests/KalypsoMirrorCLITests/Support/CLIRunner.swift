@@ -25,8 +25,8 @@ enum CLIRunner {
         var output: String { stdout.hasSuffix("\n") ? String(stdout.dropLast()) : stdout }
     }
 
-    /// Runs the binary with `arguments` and waits for it to exit.
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs the binary with `arguments` (and `environment` added to this process's) and waits for it to exit.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             Issue.record("\(binary.path) is missing; run 'swift build --build-tests' first")
             return Result(status: -1, stdout: "", stderr: "")
@@ -34,6 +34,9 @@ enum CLIRunner {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

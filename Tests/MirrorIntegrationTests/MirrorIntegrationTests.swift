@@ -1,0 +1,54 @@
+import EthereumKit
+import Foundation
+import Kalypso
+import Mirror
+import Testing
+
+/// The mirror against the devnode, one test at a time (each starts its own devnode; the machine has 2 cores).
+/// The files of this folder add their tests to this suite. Skipped, with the reason, only when `.venv` is missing.
+@Suite(.serialized, .enabled(if: Project.hasVenv, Project.skipReason))
+struct MirrorIntegrationTests {
+    /// 1. Differential: the scenario chain (three seeds, 500 operations), synced once, verified against the
+    /// contracts' getters at the cursor, at the head after each scenario run (a fresh sync to that block) and a few
+    /// blocks back (the undo journal): no mismatches. And `verify` does see a difference: the final state checked at
+    /// an earlier block reports mismatches.
+    @Test func differentialScenarioRunsVerifyWithoutMismatches() async throws {
+        let chain = try await ScenarioChain.shared.get()
+        let dir = try Project.temporaryDirectory("differential")
+        try await using(try await ScenarioChain.shared.restore(in: dir)) { devnode in
+        let db = chain.cleanDatabase
+        let cursor = try #require(chain.cleanSnapshot.cursor)
+
+        var blocks: [String?] = [nil, String(cursor.blockNumber - 3)]
+        blocks += chain.heads.dropLast().map { String($0) }
+        for block in blocks {
+            let extra = block.map { ["--block", $0] } ?? []
+            let result = try await MirrorCLI.run(["verify", "--json"] + devnodeArguments(devnode, db: db, extra: extra), in: dir, label: "verify")
+            #expect(result.status == 0, "verify \(block ?? "cursor"): \(result.stdout.suffix(3000)) \(result.stderr.suffix(2000))")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let mismatches = json["mismatches"] as? [Any]
+            #expect(mismatches?.count == 0)
+            let checked = json["checked"] as? [String: Int]
+            #expect((checked?["generators"] ?? 0) > 3, "the scenario registers generators: \(checked ?? [:])")
+            #expect((checked?["asks"] ?? 0) > 3)
+            let how = json["stateFrom"] as? String ?? ""
+            if block == String(cursor.blockNumber - 3) { #expect(how.contains("undo journal")) }
+            if let b = block, chain.heads.map(String.init).contains(b) { #expect(how.contains("fresh sync")) }
+        }
+        // The final state is not the state at the first scenario's head: verify must say so.
+        let first = chain.heads[0]
+        let hash = try #require(try await devnode.blockHash(first))
+        let report = try await StateVerifier(deployment: try deployment(devnode)).verify(
+            chain.cleanSnapshot.state, at: Checkpoint(blockNumber: first, blockHash: hash), clock: UInt256(first),
+            call: MirrorRuntime.callBatch(devnode.client))
+        #expect(!report.mismatches.isEmpty)
+        }
+    }
+
+    func deployment(_ devnode: Devnode) throws -> KalypsoDeployment {
+        let c = try #require(devnode.info["contracts"] as? [String: Any])
+        return KalypsoDeployment(chainId: (devnode.info["chainId"] as? NSNumber)?.uint64Value ?? 0, generatorRegistry: try Address(c["generatorRegistry"] as? String ?? ""),
+                                 proofMarketplace: try Address(c["proofMarketplace"] as? String ?? ""),
+                                 entityKeyRegistry: try Address(c["entityKeyRegistry"] as? String ?? ""), startBlock: devnode.deploymentBlock)
+    }
+}
