@@ -15,8 +15,13 @@ import Testing
         let output = Pipe(), errors = Pipe()
         private(set) var firstLine = ""
 
-        init(_ arguments: [String]) throws {
+        /// Starts `serve` with `arguments` in `directory` (the working directory: where the default database would be).
+        init(_ arguments: [String], in directory: String = NSTemporaryDirectory()) throws {
             process.executableURL = URL(fileURLWithPath: ServeCommandTests.binary)
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+            var environment = ProcessInfo.processInfo.environment
+            environment["KALYPSO_MIRROR_DB"] = nil
+            process.environment = environment
             process.arguments = ["serve"] + arguments
             process.standardOutput = output
             process.standardError = errors
@@ -76,7 +81,7 @@ import Testing
         let (directory, path, store, _) = try APIFixture.database("serve-bad", seed: 3, ranges: 1, blocks: 5)
         defer { store.pool.close(); directory.remove() }
         let cases: [([String], Int32, String)] = [
-            ([], 2, "needs --db"),
+            ([], 2, "no database at kalypso-mirror.sqlite"),
             (["--db", directory.file("missing.sqlite")], 2, "no database at"),
             (["--db", path, "--listen", "localhost:80"], 2, "not an IPv4 or IPv6 address literal"),
             (["--db", path, "--listen", "127.0.0.1"], 2, "expected host:port"),
@@ -86,7 +91,7 @@ import Testing
             (["--db", "mysql://x"], 2, "unsupported database URL scheme"),
         ]
         for (arguments, status, phrase) in cases {
-            let server = try Server(arguments)
+            let server = try Server(arguments, in: directory.path)
             server.process.waitUntilExit()
             let stderr = String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(server.process.terminationStatus == status, "\(arguments): \(stderr)")
