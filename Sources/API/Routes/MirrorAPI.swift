@@ -37,14 +37,15 @@ public struct MirrorAPI: Sendable {
     ///
     /// - Parameters:
     ///   - cacheEntries: answers of the current version kept in memory (0: none); see `ResponseCache`.
+    ///   - cacheRecheck: how long a read of the current version is trusted (zero: every request reads it).
     ///   - now: the wall clock the head's age is measured against (injectable for tests).
     public init(reader: any MirrorReader, readiness: ReadinessPolicy, logger: Logger, cacheEntries: Int = 4096,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                cacheRecheck: Duration = .milliseconds(10), now: @escaping @Sendable () -> Date = { Date() }) {
         self.reader = reader
         readinessPolicy = readiness
         self.logger = logger
         self.now = now
-        cache = ResponseCache(maximumEntries: cacheEntries)
+        cache = ResponseCache(maximumEntries: cacheEntries, recheckInterval: cacheRecheck)
     }
 
     /// Answers held by the response cache.
@@ -66,6 +67,7 @@ public struct MirrorAPI: Sendable {
         router.get("/v1/status", Operations.status) { request in
             try request.requireOnlyQueryParameters([])
             let snapshot = try Self.read { try reader.status() }
+            self.cache.observe(MirrorVersion(checkpoint: snapshot.value.synced, reorgsSeen: snapshot.value.reorgsSeen))
             let readiness = self.readinessPolicy.evaluate(snapshot.value, now: self.now())
             return Response.jsonObject(capacity: 1024) { w in
                 w.key("block")
@@ -169,19 +171,24 @@ public struct MirrorAPI: Sendable {
     }
 
     /// The answer to the query `key` names: from the cache when it holds one for the current version, else read with
-    /// `call` (one snapshot), rendered, and cached when no commit or rewind happened meanwhile.
+    /// `call` (one snapshot), rendered, and cached when no commit or rewind happened meanwhile (see `ResponseCache`).
     func respond<T>(_ key: String, _ call: () throws -> Snapshot<T>, capacity: (T) -> Int,
                     _ members: (T, inout JSONWriter) throws -> Void) throws -> Response {
-        guard cache.maximumEntries > 0 else {
+        guard cache.isEnabled else {
             let snapshot = try Self.read(call)
             return try Self.answer(snapshot, capacity: capacity(snapshot.value), members)
         }
-        let before = try Self.read { try reader.version() }
+        let before = try cache.currentVersion { try Self.read { try reader.version() } }
         if let hit = cache.lookup(key, at: before) { return hit }
         let snapshot = try Self.read(call)
         let response = try Self.answer(snapshot, capacity: capacity(snapshot.value), members)
-        if snapshot.checkpoint == before.checkpoint, (try? reader.version()) == before {
-            cache.insert(key, response, at: before)
+        if let after = try? reader.version() {
+            if snapshot.checkpoint == before.checkpoint, after == before {
+                cache.insert(key, response, at: before)
+            } else {
+                // Something was committed meanwhile: answers from now on are at least as new as this one.
+                cache.observe(after)
+            }
         }
         return response
     }

@@ -27,14 +27,19 @@ public final class APIService: Sendable {
         /// Answers of the current version kept in memory, so repeated queries between two commits skip the database
         /// query and the rendering (0: none). Each entry is one rendered body; the cache holds at most 64 MiB.
         public var cacheEntries: Int
+        /// How long a read of the current version (cursor + rewind count) is trusted before a request re-reads it: an
+        /// answer may reflect a block up to this long after a newer one was committed (it always names its block).
+        /// Zero: every request reads the version.
+        public var cacheRecheck: Duration
 
         /// The defaults: 127.0.0.1 on an OS-assigned port, the server's default limits, `ReadinessPolicy()`, a cache of
-        /// 4096 answers.
+        /// 4096 answers whose version is re-read at most every 10 ms.
         public init(server: HTTPServerConfiguration = HTTPServerConfiguration(), readiness: ReadinessPolicy = ReadinessPolicy(),
-                    cacheEntries: Int = 4096) {
+                    cacheEntries: Int = 4096, cacheRecheck: Duration = .milliseconds(10)) {
             self.server = server
             self.readiness = readiness
             self.cacheEntries = cacheEntries
+            self.cacheRecheck = cacheRecheck
         }
     }
 
@@ -57,7 +62,7 @@ public final class APIService: Sendable {
     private init(reader: any MirrorReader, pool: DatabasePool?, configuration: Configuration, metrics: MetricsRegistry,
                  logger: Logger, now: @escaping @Sendable () -> Date) throws(HTTPServerError) {
         let api = MirrorAPI(reader: reader, readiness: configuration.readiness, logger: logger,
-                            cacheEntries: configuration.cacheEntries, now: now)
+                            cacheEntries: configuration.cacheEntries, cacheRecheck: configuration.cacheRecheck, now: now)
         var router = Router()
         api.register(into: &router)
         StoreMetrics.describe(metrics)

@@ -31,6 +31,7 @@ enum APIOptions {
         if let n: Int = try number("--max-header-bytes", 256...1_048_576) { c.server.maxHeaderBytes = n }
         if let n: Int = try number("--max-query-params", 0...10_000) { c.server.maxQueryParameters = n }
         if let n: Int = try number("--cache-entries", 0...1_000_000) { c.cacheEntries = n }
+        if let n: Int = try number("--cache-recheck-ms", 0...10_000) { c.cacheRecheck = .milliseconds(n) }
         if let confirmations { c.readiness.maxLagBlocks = confirmations + ReadinessPolicy.defaultMargin }
         if let n: UInt64 = try number("--ready-max-lag", 0...1_000_000) { c.readiness.maxLagBlocks = n }
         if let n: UInt64 = try number("--ready-max-head-age", 0...86_400) { c.readiness.maxHeadAgeSeconds = n == 0 ? nil : n }
@@ -57,6 +58,8 @@ enum APIOptions {
           --max-query-params N          most query parameters (default \(d.maxQueryParameters); more → 400)
           --cache-entries N             answers of the current synced block kept in memory (default \(APIService.Configuration().cacheEntries);
                                         0 = none); a commit or rewind invalidates them, so answers stay exact
+          --cache-recheck-ms N          re-read the synced block at most every N ms (default 10; 0 = on every request):
+                                        an answer may reflect a block up to N ms after a newer one was committed
           --ready-max-lag BLOCKS        /readyz answers 503 while head − synced is larger (default \(r.maxLagBlocks); in sync --serve:
                                         --confirmations + \(ReadinessPolicy.defaultMargin))
           --ready-max-head-age SECONDS  /readyz answers 503 when the sync has not recorded the head for this long, e.g. it

@@ -1,4 +1,4 @@
-import API
+@testable import API
 import EthereumKit
 import Foundation
 import HTTPTestSupport
@@ -68,5 +68,46 @@ import Testing
             if served != first[t] { differing += 1 }
         }
         #expect(differing > 0, "the second history should change some answers")
+    }
+
+    @Test func aVersionReadIsTrustedForTheRecheckIntervalAndAFresherReadMovesItOn() throws {
+        // An hour: no test run lasts that long, so the only thing that can move the version is a fresher read.
+        let f = try APIFixture("cache-recheck", ranges: 1, configure: { $0.cacheRecheck = .seconds(3600) })
+        let address = try #require(f.chain.state.generators.keys.sorted().first)
+        let first = f.cursor
+        #expect(try f.json("/v1/generators/\(address)").block() == first)
+        try f.commitRange(blocks: 5)
+        #expect(f.cursor != first)
+        // Within the interval the answer is the one of the version last read, and it names that block.
+        let stale = try f.get("/v1/generators/\(address)")
+        #expect(try JSONObject(stale).block() == first)
+        // /v1/status always reads the database; the version it sees is the one answers are given at from then on.
+        #expect(try f.json("/v1/status").block() == f.cursor)
+        let fresh = try f.json("/v1/generators/\(address)")
+        #expect(try fresh.block() == f.cursor)
+        #expect(try fresh.object("generator").string("totalStake") == f.chain.state.generators[address]?.totalStake.description)
+    }
+
+    @Test func theVersionOnlyMovesForward() {
+        let cache = ResponseCache(maximumEntries: 8, recheckInterval: .seconds(3600))
+        func version(_ block: UInt64, reorgs: Int) -> MirrorVersion {
+            MirrorVersion(checkpoint: Checkpoint(blockNumber: block, blockHash: MarketplaceChain.blockHash(block)), reorgsSeen: reorgs)
+        }
+        #expect(cache.observe(version(10, reorgs: 0)) == version(10, reorgs: 0))
+        // An older read (a request that started before a commit) does not move it back.
+        #expect(cache.observe(version(9, reorgs: 0)) == version(10, reorgs: 0))
+        #expect(cache.observe(MirrorVersion(checkpoint: nil, reorgsSeen: 0)) == version(10, reorgs: 0))
+        // A rewind to a lower block is newer: it counts one more rewind.
+        #expect(cache.observe(version(5, reorgs: 1)) == version(5, reorgs: 1))
+        #expect(cache.observe(version(12, reorgs: 0)) == version(5, reorgs: 1))
+        // Within the interval, the version is the one last seen without reading.
+        var reads = 0
+        let current = cache.currentVersion { reads += 1; return version(20, reorgs: 1) }
+        #expect(current == version(5, reorgs: 1))
+        #expect(reads == 0)
+        let eager = ResponseCache(maximumEntries: 8, recheckInterval: .zero)
+        #expect(eager.currentVersion { reads += 1; return version(20, reorgs: 1) } == version(20, reorgs: 1))
+        #expect(eager.currentVersion { reads += 1; return version(21, reorgs: 1) } == version(21, reorgs: 1))
+        #expect(reads == 2)
     }
 }

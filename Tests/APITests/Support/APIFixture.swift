@@ -43,6 +43,8 @@ final class APIFixture: @unchecked Sendable {
         configuration.server.threads = 2
         // The head's age is a wall-clock value: no test outcome may depend on it unless a test sets `now` itself.
         configuration.readiness.maxHeadAgeSeconds = nil
+        // Tests that commit and read at once need every request to see the latest commit.
+        configuration.cacheRecheck = .zero
         configure(&configuration)
         service = try APIService.open(database: .sqlite(path: path), configuration: configuration, metrics: metrics,
                                       logger: .disabled, now: now)
