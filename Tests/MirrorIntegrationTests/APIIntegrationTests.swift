@@ -243,8 +243,13 @@ extension MirrorIntegrationTests {
             }
             try await waitUntil("/readyz answers 200") { (try? fetch(api, "/readyz").status) == 200 }
             let metrics = try fetch(api, "/metrics").text
-            for family in ["jsonrpc_request_duration_seconds_bucket", "mirror_logs_processed_total", "mirror_synced_block",
-                           "\(StoreMetrics.synced) \(head)", "\(StoreMetrics.ready) 1", #"http_requests_total{route="/v1/status",status="200"}"#] {
+            // The series issue 7 lists: synced block, head, lag, reorgs, RPC latency histogram and errors by kind, logs
+            // processed, quarantined, HTTP requests by route and status.
+            for family in ["jsonrpc_request_duration_seconds_bucket", "# TYPE jsonrpc_errors_total counter", "mirror_logs_processed_total",
+                           "mirror_synced_block", "\(StoreMetrics.synced) \(head)", "\(StoreMetrics.head) \(head)",
+                           "\(StoreMetrics.lag) 0\n", "\(StoreMetrics.reorgs) 0\n", "\(StoreMetrics.quarantined) ",
+                           "# TYPE mirror_logs_quarantined_total counter", "\(StoreMetrics.ready) 1",
+                           #"http_requests_total{route="/v1/status",status="200"}"#] {
                 #expect(metrics.contains(family), "\(family) in /metrics")
             }
             follower.send(SIGTERM)
