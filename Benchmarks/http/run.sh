@@ -155,5 +155,9 @@ VERDICT=$(awk -v r="$RATIO" -v p="$OURS_P99" -v e="$OURS_ERR" 'BEGIN { print (r 
     printf '%-12s %12s %10s %8s\n' "$SERVER_LABEL" "$OURS_RPS" "$OURS_P99" "$OURS_ERR"
     printf '%-12s %12s %10s %8s\n' nginx "$NGINX_RPS" "$NGINX_P99" "$NGINX_ERR"
     echo "ratio $SERVER_LABEL/nginx: $RATIO (goal >= 0.3, p99 < 5 ms, 0 errors): $VERDICT"
+    awk -v r="$RATIO" -v p="$OURS_P99" -v e="$OURS_ERR" -v np="$NGINX_P99" 'BEGIN {
+        printf "  throughput %s, p99 %s, errors %s", (r >= 0.3) ? "met" : "NOT met", (p < 5) ? "met" : "NOT met", (e == 0) ? "met" : "NOT met"
+        if (p >= 5 && np >= 5) printf " (nginx p99 is %.1f ms in the same run: the machine is too loaded for the p99 goal)", np
+        printf "\n" }'
     echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk, server and nginx share the cores"
 } | tee "$OUT_DIR/summary.txt"
