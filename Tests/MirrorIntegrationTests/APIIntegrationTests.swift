@@ -21,6 +21,22 @@ extension MirrorIntegrationTests {
         var compare: ([ABIValue]) -> [String]
     }
 
+    /// A stats object with state names lowercased and zero counts left out, as text (for comparing API and CLI).
+    static func normalisedStats(_ stats: [String: Any]) -> String {
+        var out: [String: Any] = [:]
+        for (key, value) in stats {
+            if let counts = value as? [String: Any], key.hasSuffix("ByState") || key.hasSuffix("ByOutcome") {
+                var kept: [String: Any] = [:]
+                for (name, n) in counts where (n as? Int) != 0 { kept[name.lowercased()] = n }
+                out[key] = kept
+            } else {
+                out[key] = value
+            }
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: out, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static func uintText(_ v: ABIValue) -> String { v.uintValue.map { "\($0)" } ?? "\(v)" }
     static func addressText(_ v: ABIValue) -> String { v.addressValue.map { "\($0)" } ?? "\(v)" }
 
@@ -105,6 +121,11 @@ extension MirrorIntegrationTests {
                         return same("getGeneratorState", derived, state) + same("idleCapacity", idle, Self.uintText(v[1]))
                     }
                 }
+                // The recovered admin signature check: the scenario's registrations are genuine.
+                if let check = try g.optionalObject("adminSignatureCheck") {
+                    #expect(try check.bool("matches"), "generator \(address): \(check)")
+                    #expect(try Address(try check.string("expected")) == address)
+                }
                 // The listings route says the same as the detail.
                 let markets = try get("/v1/generators/\(address)/markets")
                 #expect(try markets.array("markets").map(\.description) == (try g.array("markets")).map(\.description))
@@ -135,7 +156,16 @@ extension MirrorIntegrationTests {
                     }
                 }
                 _ = try get("/v1/markets/\(id)/generators?filter=eligible")
-                _ = try get("/v1/markets/\(id)/stats")
+                // The stats route says what `markets stats` says (the CLI spells states as the contract does and
+                // leaves out zero counts; the API lists every state).
+                let stats = try get("/v1/markets/\(id)/stats")
+                #expect(try block(stats) == cursor)
+                let cli = try await MirrorCLI.run(["markets", "stats", "\(id)", "--json", "--db", chain.cleanDatabase.path], in: dir, label: "stats")
+                #expect(cli.status == 0, "\(cli.stderr)")
+                let cliStats = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any])["stats"]
+                let apiStats = try stats.object("stats")
+                #expect(Self.normalisedStats(apiStats.members) == Self.normalisedStats(cliStats as? [String: Any] ?? [:]),
+                        "market \(id): API \(apiStats), CLI \(cli.stdout)")
             }
 
             // Asks: count, body, derived state at the synced block.
