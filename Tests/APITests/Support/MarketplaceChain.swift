@@ -41,7 +41,7 @@ struct MarketplaceChain {
             blocks.append(BlockRecord(number: number, hash: hash, parentHash: Self.blockHash(number - 1)))
             var blockChanges = ChangeSet()
             var logIndex: UInt64 = 0
-            let transactions = number == from && state.markets.isEmpty ? 3 : Int(rng.below(UInt64(perBlock) + 1))
+            let transactions = number == from && state.markets.isEmpty ? 3 : Int(rng.uniform(UInt64(perBlock) + 1))
             for txIndex in 0..<UInt64(transactions) {
                 let txHash = Hash32(w0: 0x7, w1: 0, w2: number, w3: txIndex)
                 let (sender, events) = transaction(clock: UInt256(number))
@@ -56,19 +56,19 @@ struct MarketplaceChain {
                 issues += reduction.issues
                 logs += txLogs
                 if let sender, let first = txLogs.first {
-                    let matches = rng.below(10) > 0
+                    let matches = rng.uniform(10) > 0
                     let check = SignatureCheck(kind: .admin, position: first.position, expected: sender,
                                                recovered: matches ? sender : Address(hi: 0xbad, mid: 0, lo: 1), matches: matches,
                                                note: matches ? "" : "sender is a contract wallet")
                     checks.append(check)
                     lastAdminCheck[sender] = check
                 }
-                if rng.below(12) == 0 {
+                if rng.uniform(12) == 0 {
                     let position = LogPosition(blockNumber: number, blockHash: hash, transactionIndex: txIndex, transactionHash: txHash, logIndex: logIndex)
                     logIndex += 1
-                    if rng.below(2) == 0 {
-                        unknown.append(UnknownLog(position: position, address: Self.registry, topics: [Hash32(w0: 1, w1: 2, w2: 3, w3: rng.below(2))],
-                                                  data: [1, 2], otherGeneration: rng.below(2) == 0 ? "G1.5 RegisteredGenerator" : nil))
+                    if rng.uniform(2) == 0 {
+                        unknown.append(UnknownLog(position: position, address: Self.registry, topics: [Hash32(w0: 1, w1: 2, w2: 3, w3: rng.uniform(2))],
+                                                  data: [1, 2], otherGeneration: rng.uniform(2) == 0 ? "G1.5 RegisteredGenerator" : nil))
                     } else {
                         quarantined.append(QuarantinedLog(position: position, address: Self.marketplace, topics: [Hash32(w0: 9, w1: 9, w2: 9, w3: 9)],
                                                           data: [7], eventName: "AskCreated", error: "data too short at offset 64"))
@@ -90,14 +90,14 @@ struct MarketplaceChain {
     private typealias Logs = (sender: Address?, events: [(KalypsoContract, KalypsoEvent)])
 
     private mutating func small(_ range: ClosedRange<UInt64>) -> UInt256 {
-        UInt256(range.lowerBound + rng.below(range.upperBound - range.lowerBound + 1))
+        UInt256(range.lowerBound + rng.uniform(range.upperBound - range.lowerBound + 1))
     }
 
     /// One transaction whose preconditions mostly hold in `state` (the first ones create the markets).
     private mutating func transaction(clock: UInt256) -> Logs {
         if state.markets.count < 3 { return createMarket(clock: clock) }
         let registered = Self.generators.filter { state.generators[$0] != nil }
-        if registered.count < 3 || (registered.count < Self.generators.count && rng.below(8) == 0) {
+        if registered.count < 3 || (registered.count < Self.generators.count && rng.uniform(8) == 0) {
             guard let g = Self.generators.first(where: { state.generators[$0] == nil }) else { return createAsk(clock: clock) }
             let registration: Enrichment<GeneratorRegistration> = g == Self.generators[5]
                 ? .unavailable("no archive node")
@@ -105,21 +105,21 @@ struct MarketplaceChain {
             return (g, [(.generatorRegistry, .registeredGenerator(E.RegisteredGenerator(generator: g, initialCompute: small(60...200),
                                                                                        initialStake: small(200...2000), registration: registration)))])
         }
-        switch rng.below(12) {
+        switch rng.uniform(12) {
         case 0, 1: return join(registered)
         case 2, 3, 4: return createAsk(clock: clock)
         case 5, 6: return assign(clock: clock)
         case 7, 8: return complete()
         case 9:
             let g = rng.pick(registered)
-            return (g, [(.entityKeyRegistry, .updateKey(E.UpdateKey(user: g, keyIndex: .one, key: .calldata(rng.below(4) == 0 ? [1, 2] : [UInt8](repeating: UInt8(g.lo), count: 64)))))])
+            return (g, [(.entityKeyRegistry, .updateKey(E.UpdateKey(user: g, keyIndex: .one, key: .calldata(rng.uniform(4) == 0 ? [1, 2] : [UInt8](repeating: UInt8(g.lo), count: 64)))))])
         case 10:
             guard let row = state.generatorMarkets.values.sorted(by: { $0.key < $1.key }).last(where: { $0.state == .joined && $0.activeRequests.isZero }),
-                  rng.below(3) == 0 else { return createAsk(clock: clock) }
+                  rng.uniform(3) == 0 else { return createAsk(clock: clock) }
             return (row.generator, [(.generatorRegistry, .requestExitMarketplace(E.RequestExitMarketplace(generator: row.generator, marketId: row.marketId)))])
         default:
             let g = rng.pick(registered)
-            return rng.below(2) == 0
+            return rng.uniform(2) == 0
                 ? (g, [(.generatorRegistry, .addedStake(E.AddedStake(generator: g, amount: small(1...100))))])
                 : (g, [(.generatorRegistry, .requestStakeDecrease(E.RequestStakeDecrease(generator: g, intendedUtilization: ContractMath.exponent / UInt256(2))))])
         }
@@ -137,7 +137,7 @@ struct MarketplaceChain {
 
     private mutating func join(_ registered: [Address]) -> Logs {
         let g = rng.pick(registered)
-        let market = UInt256(rng.below(2))
+        let market = UInt256(rng.uniform(2))
         guard state.row(g, market) == nil else { return (g, [(.generatorRegistry, .addedStake(E.AddedStake(generator: g, amount: small(1...50))))]) }
         let terms = MarketplaceJoinTerms(proofGenerationCost: small(1...20), proposedTime: small(20...60))
         return (g, [(.generatorRegistry, .joinedMarketplace(E.JoinedMarketplace(generator: g, marketId: market, computeAllocation: small(5...30), terms: .calldata(terms))))])
@@ -146,10 +146,10 @@ struct MarketplaceChain {
     private mutating func createAsk(clock: UInt256) -> Logs {
         let id = UInt256(askCount)
         askCount += 1
-        let market = UInt256(rng.below(3))
+        let market = UInt256(rng.uniform(3))
         let body = AskBody(marketId: market, reward: small(10...40), expiry: clock + small(5...120), timeTakenForProofGeneration: small(5...40),
                            deadline: clock + small(100...200), refundAddress: Address(hi: 0x7e, mid: 0, lo: 1), proverData: [0xab, UInt8(askCount & 0xff)])
-        let details: Enrichment<AskDetails> = rng.below(15) == 0 ? .unavailable("no calldata")
+        let details: Enrichment<AskDetails> = rng.uniform(15) == 0 ? .unavailable("no calldata")
             : .calldata(AskDetails(body: body, requester: Address(hi: 0x7e, mid: 0, lo: 2), secretType: .calldata))
         return (nil, [(.proofMarketplace, .askCreated(E.AskCreated(askId: id, hasPrivateInputs: market == .one, secretData: market == .one ? [5, 5] : [],
                                                                    acl: [], details: details)))])
@@ -174,8 +174,8 @@ struct MarketplaceChain {
             guard let stale = created.first else { return (nil, []) }
             return (nil, [(.proofMarketplace, .askCancelled(E.AskCancelled(askId: stale.id)))])
         }
-        let ending: KalypsoEvent = rng.below(4) == 0 ? .proofNotGenerated(E.ProofNotGenerated(askId: ask.id))
-            : .proofCreated(E.ProofCreated(askId: ask.id, proof: [0x9f, UInt8(truncatingIfNeeded: rng.below(256))]))
+        let ending: KalypsoEvent = rng.uniform(4) == 0 ? .proofNotGenerated(E.ProofNotGenerated(askId: ask.id))
+            : .proofCreated(E.ProofCreated(askId: ask.id, proof: [0x9f, UInt8(truncatingIfNeeded: rng.uniform(256))]))
         return (nil, [(.generatorRegistry, .computeLockReleased(E.ComputeLockReleased(generator: g, compute: row.computePerRequestRequired))),
                       (.generatorRegistry, .stakeLockReleased(E.StakeLockReleased(generator: g, stake: penalty))),
                       (.proofMarketplace, ending)])
@@ -183,6 +183,6 @@ struct MarketplaceChain {
 }
 
 extension SplitMix64 {
-    mutating func below(_ n: UInt64) -> UInt64 { n == 0 ? 0 : next() % n }
-    mutating func pick<T>(_ list: [T]) -> T { list[Int(below(UInt64(list.count)))] }
+    mutating func uniform(_ n: UInt64) -> UInt64 { n == 0 ? 0 : next() % n }
+    mutating func pick<T>(_ list: [T]) -> T { list[Int(uniform(UInt64(list.count)))] }
 }
