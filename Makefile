@@ -206,3 +206,5 @@ bench-api: apt-deps venv
 	Benchmarks/api/run.sh
 bench: EXTRA_APT += wrk nginx-light curl
 bench: bench-api
+# The demo serves the API (sync --serve) and checks the example curl lines it prints.
+demo: EXTRA_APT += curl
