@@ -193,3 +193,24 @@ test-mirror-integration: venv
 # A devnode, a 200-operation scenario, then `kalypso-mirror sync` following it (Ctrl-C stops both).
 demo: venv release
 	Scripts/mirror-demo
+# ---- HTTP API (issue 7; owner: api) ----------------------------------------------------------------
+# api-venv: openapi-spec-validator + jsonschema (Tests/APITests/requirements.txt) in the project venv, for the
+# OpenAPI conformance test of APITests (test-swift needs them). test-api: the API tests alone.
+# bench-api: Benchmarks/api/run.sh — a devnode scenario synced with `sync --once`, then wrk on
+# GET /v1/generators/{address} against `serve` next to nginx serving the same bytes; part of `make bench`.
+.PHONY: api-venv test-api bench-api
+api-venv: $(VENV)/.api-installed
+$(VENV)/.api-installed: Tests/APITests/requirements.txt $(VENV)/.installed
+	$(PYTHON) -m pip install -q -r Tests/APITests/requirements.txt
+	touch $@
+test-swift: api-venv
+test-api: apt-deps api-venv
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS) --filter APITests
+bench-api: EXTRA_APT += wrk nginx-light curl
+bench-api: apt-deps venv
+	Benchmarks/api/run.sh
+bench: EXTRA_APT += wrk nginx-light curl
+bench: bench-api
+# The demo serves the API (sync --serve) and checks the example curl lines it prints.
+demo: EXTRA_APT += curl

@@ -55,9 +55,12 @@ let package = Package(
         // MARK: Match runner (issue 6): rounds on mirrored snapshots, re-checks, eth_call simulation, nonce-managed relay.
         .target(name: "MatchRunner", dependencies: ["Matching", "Mirror", "Operator", "Kalypso", "EthereumKit", "JSONRPC", "Telemetry"]),
 
+        // MARK: HTTP API (issue 7): the /v1 query routes over MirrorReader, their OpenAPI schemas, readiness, APIService.
+        .target(name: "API", dependencies: ["HTTPServer", "Mirror", "Kalypso", "EthereumKit", "Database", "Telemetry"]),
+
         // MARK: The executable.
         .executableTarget(name: "KalypsoMirrorCLI", dependencies: ["EthereumKit", "Telemetry", "JSONRPC", "Kalypso", "Operator", "Mirror", "Database",
-                                                                   "Matching", "MatchRunner"]),
+                                                                  "Matching", "MatchRunner", "API", "HTTPServer"]),
 
         // MARK: Benchmarks (`make bench`): our code next to a peer in the same run.
         .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC",
@@ -71,7 +74,14 @@ let package = Package(
 
         // MARK: Integration tests (need a server; `make test-postgres` starts one).
         .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Telemetry", "EthereumKit"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "Telemetry", "EthereumKit"]),
+        // A raw-socket HTTP/1.1 test client shared by HTTPServerTests and APITests.
+        .target(name: "HTTPTestSupport", path: "Tests/HTTPTestSupport"),
+        // APITests: the API over stores built in temp SQLite files (reducer-made ranges); responses validated against
+        // /openapi.json by Tests/APITests/validate_openapi.py (openapi-spec-validator + jsonschema, `make api-venv`).
+        .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "HTTPTestSupport", "Mirror", "Kalypso", "EthereumKit",
+                                                     "Database", "DatabaseTestSupport", "JSONRPC", "Telemetry"],
+                    exclude: ["requirements.txt", "validate_openapi.py"]),
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit", "FaultInjection"]),
         .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
@@ -91,6 +101,6 @@ let package = Package(
         .testTarget(name: "OperatorIntegrationTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC", "Telemetry"]),
         // MirrorIntegrationTests: the mirror against the devnode (started as a subprocess; skipped without .venv).
         .testTarget(name: "MirrorIntegrationTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "Database",
-                                                                   "FaultInjection", "Telemetry"], exclude: ["Fixtures"]),
+                                                                   "FaultInjection", "Telemetry", "API", "HTTPTestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -54,11 +54,14 @@ public final class HTTPServer: Sendable {
     ///   - metrics: the process's registry; `/metrics` renders it followed by the server's own
     ///     `http_requests_total{route,status}` and `http_request_duration_seconds{route}` (see `metricsText()`).
     ///   - readiness: called on every `/readyz` request (on a server thread; keep it cheap).
+    ///   - beforeMetrics: called on every `/metrics` request before the registry is rendered, to refresh gauges that
+    ///     are read on demand (for example from a database); on a server thread, keep it cheap.
     /// - Throws: `HTTPServerError` if the configuration is invalid, the document references an undefined schema,
     ///   or the socket cannot be bound.
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: Router,
                 document: OpenAPIDocument, metrics: MetricsRegistry, logger: Logger,
-                readiness: @escaping @Sendable () -> Readiness = { .ready }) throws(HTTPServerError) {
+                readiness: @escaping @Sendable () -> Readiness = { .ready },
+                beforeMetrics: @escaping @Sendable () -> Void = {}) throws(HTTPServerError) {
         try configuration.validate()
         guard let address = SocketAddress(host: configuration.host, port: configuration.port) else {
             throw HTTPServerError(.invalidConfiguration, "host \(configuration.host) is not an IP address literal")
@@ -69,7 +72,8 @@ public final class HTTPServer: Sendable {
             patterns.append(pattern)
         }
         let httpMetrics = HTTPMetrics(patterns: patterns)
-        StandardEndpoints.register(into: &all, registry: metrics, httpMetrics: httpMetrics, readiness: readiness)
+        StandardEndpoints.register(into: &all, registry: metrics, httpMetrics: httpMetrics, readiness: readiness,
+                                   beforeMetrics: beforeMetrics)
         // The document lists /openapi.json too: render it from the routes with that route in place.
         var documented = all
         StandardEndpoints.registerOpenAPI(into: &documented, body: [])

@@ -15,7 +15,8 @@ enum StandardEndpoints {
     static let readySchema = JSONSchema.object([("status", .string(enum: ["ready"]))])
 
     static func register(into router: inout Router, registry: MetricsRegistry, httpMetrics: HTTPMetrics,
-                         readiness: @escaping @Sendable () -> HTTPServer.Readiness) {
+                         readiness: @escaping @Sendable () -> HTTPServer.Readiness,
+                         beforeMetrics: @escaping @Sendable () -> Void = {}) {
         let ops = Operations.self
         router.get(healthz, ops.healthz) { _ in
             Response.jsonObject(capacity: 16) { w in w.field("status", "ok") }
@@ -29,7 +30,8 @@ enum StandardEndpoints {
             }
         }
         router.get(Self.metrics, ops.metrics) { _ in
-            Response(contentType: prometheusContentType, body: Array(metricsText(registry: registry, httpMetrics: httpMetrics).utf8))
+            beforeMetrics()
+            return Response(contentType: prometheusContentType, body: Array(metricsText(registry: registry, httpMetrics: httpMetrics).utf8))
         }
     }
 

@@ -14,5 +14,6 @@ enum CommandRegistry {
         MarketsCommand.self,
         VerifyCommand.self,
         MatchCommand.self,
+        ServeCommand.self,
     ]
 }

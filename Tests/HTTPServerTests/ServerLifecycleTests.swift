@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import HTTPServer
+import HTTPTestSupport
 import Telemetry
 
 /// Standard endpoints, metrics, concurrency and shutdown.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTPServer
+import HTTPTestSupport
 import Telemetry
 
 /// URL, header, query, body, connection and timeout limits.

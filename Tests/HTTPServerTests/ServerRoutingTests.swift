@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTPServer
+import HTTPTestSupport
 import Telemetry
 
 /// Routes, parameters and error answers over real sockets against a server on 127.0.0.1:0.

@@ -1,26 +1,38 @@
+import Synchronization
+
 /// The column names of a result, shared by all its rows.
+///
+/// The name → index lookup is built on the first lookup by name: most readers decode by position, and building two
+/// dictionaries (with lower-cased keys) for every query was a measurable part of a small query's cost.
 public final class DatabaseColumns: Sendable {
     /// The names, in result order (as the server reports them: PostgreSQL folds unquoted names to lower case).
     public let names: [String]
-    private let exact: [String: Int]
-    private let folded: [String: Int]
+    private struct Lookup: Sendable {
+        var exact: [String: Int] = [:]
+        var folded: [String: Int] = [:]
+    }
+    private let lookup = Mutex<Lookup?>(nil)
 
     /// Creates the column list of a result.
     public init(names: [String]) {
         self.names = names
-        var exact: [String: Int] = [:]
-        var folded: [String: Int] = [:]
-        for (i, n) in names.enumerated() {
-            if exact[n] == nil { exact[n] = i }
-            if folded[n.lowercased()] == nil { folded[n.lowercased()] = i }
-        }
-        self.exact = exact
-        self.folded = folded
     }
 
     /// The index of the first column named `name` (exact match first, then case-insensitive).
     public func index(of name: String) -> Int? {
-        exact[name] ?? folded[name.lowercased()]
+        lookup.withLock { cached in
+            let table: Lookup
+            if let cached { table = cached } else {
+                var built = Lookup()
+                for (i, n) in names.enumerated() {
+                    if built.exact[n] == nil { built.exact[n] = i }
+                    if built.folded[n.lowercased()] == nil { built.folded[n.lowercased()] = i }
+                }
+                cached = built
+                table = built
+            }
+            return table.exact[name] ?? table.folded[name.lowercased()]
+        }
     }
 }
 

@@ -12,7 +12,8 @@ enum SyncCommand: CLICommand {
     static let summary = "Mirror the Kalypso contracts into the database (backfill, then follow the head)"
     static var help: String {
         """
-        Usage: kalypso-mirror sync [--once | --until N] [--no-progress] [--match [matching options]] [configuration]
+        Usage: kalypso-mirror sync [--once | --until N] [--no-progress] [--serve [API options]] [--match [matching options]]
+                                   [configuration]
 
         Syncs the three Kalypso G1 contracts into the database: one eth_getLogs per block range over all of them,
         decoded, enriched (calldata, or eth_call pinned to the log's block hash — never latest), reduced and
@@ -24,6 +25,9 @@ enum SyncCommand: CLICommand {
           --match         run the matching engine in-process: one round on the new state after each committed range
                           near the head (dry run unless --relay; see `kalypso-mirror match --help` for its options
                           and the output). The sync never waits for it, nor for receipts.
+          --serve         also serve the HTTP API from this process (as `kalypso-mirror serve`; prints
+                          `listening http://HOST:PORT` first on standard output; /metrics adds the sync's and the
+                          JSON-RPC client's metrics; /readyz allows a lag of --confirmations + 3 by default)
 
         On a terminal, a progress line shows blocks/s, logs/s and the ETA during the backfill; logs go to standard
         error as logfmt (or JSON with --log-format json). SIGINT / SIGTERM stop it after the current commit.
@@ -36,6 +40,9 @@ enum SyncCommand: CLICommand {
         Exit codes: 0 caught up or stopped, 1 run-time failure (deep reorg, database), 2 configuration error.
 
         \(MirrorOptions.helpText)
+
+        With --serve:
+        \(APIOptions.helpText)
         """
     }
 
@@ -44,9 +51,11 @@ enum SyncCommand: CLICommand {
         let untilText = try arguments.option("--until")
         let noProgress = arguments.flag("--no-progress")
         let matchOptions = arguments.flag("--match") ? try MatchOptions.parse(&arguments) : nil
+        let serve = arguments.flag("--serve")
         let configuration = try MirrorOptions.load(&arguments, scope: .chain)
-        try arguments.finish()
         guard let chain = configuration.chain else { throw CLIError.usage("sync needs the chain settings") }
+        let apiConfiguration = serve ? try APIOptions.parse(&arguments, confirmations: chain.confirmations) : nil
+        try arguments.finish()
         var mode: SyncStateMachine.Mode = once ? .once : .follow
         if let untilText {
             guard !once, let n = UInt64(untilText) else { throw CLIError.usage("--until takes a block number (and not together with --once)") }
@@ -67,6 +76,10 @@ enum SyncCommand: CLICommand {
         do { store = try MirrorRuntime.openStore(configuration.database, logger: logger) } catch {
             throw CLIError.failure("cannot open the database \(configuration.database): \(error)")
         }
+        // `--serve`: the API reads the same database through its own read-only pool (after the store migrated it).
+        let api = try apiConfiguration.map { try APIServiceStarter.start(configuration.database, $0, metrics: metrics, logger: logger.labeled("api")) }
+        defer { api?.shutdown() }
+        if let api { Console.out("listening \(api.baseURL)") }
         // The store moves into the sync actor; its pool closes (and the writer lock is released) when the actor goes.
         let pipeline = try MirrorRuntime.pipeline(chain.deployment, client: client, logger: logger)
         let sync = try MirrorSync(deployment: chain.deployment, settings: MirrorSync.Settings(chain, mode: mode),

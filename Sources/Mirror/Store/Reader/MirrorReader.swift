@@ -12,6 +12,9 @@ import Telemetry
 public protocol MirrorReader: Sendable {
     /// Head, synced block and hash, lag, reorgs, quarantined and unknown logs, issues.
     func status() throws -> Snapshot<MirrorStatus>
+    /// The synced block and the rewind count, in one small snapshot: what identifies the data every other call returns
+    /// (lets the API cache answers per version). Cheap: one row.
+    func version() throws -> MirrorVersion
     /// Generators by address, filtered by market and derived state.
     func generators(_ query: GeneratorQuery) throws -> Snapshot<Page<GeneratorSummary>>
     /// One generator with its derived values, listings and admin signature check.
@@ -83,6 +86,13 @@ public final class SQLMirrorReader: MirrorReader {
     }
 
     // MARK: Status
+
+    public func version() throws -> MirrorVersion {
+        try pool.read { db in
+            let sync = try SyncStateRow.read(db)
+            return MirrorVersion(checkpoint: sync.cursor, reorgsSeen: sync.reorgsSeen)
+        }
+    }
 
     public func status() throws -> Snapshot<MirrorStatus> {
         try snapshot { db, sync in

@@ -40,6 +40,24 @@ public struct Page<Item: Sendable>: Sendable {
 extension Page: Equatable where Item: Equatable {}
 extension Page: Hashable where Item: Hashable {}
 
+/// What identifies the mirrored data: the cursor and the number of rewinds so far.
+///
+/// Two reads with equal versions see the same entities, events and derived values: a commit moves the cursor, and a
+/// rewind (which may come back to an earlier cursor) increments `reorgsSeen`, which never decreases. Only the
+/// recorded head (and its time) may differ between them.
+public struct MirrorVersion: Sendable, Hashable {
+    /// The synced block and hash; nil before the first commit.
+    public var checkpoint: Checkpoint?
+    /// Rewinds since the database was created.
+    public var reorgsSeen: Int
+
+    /// Creates a version.
+    public init(checkpoint: Checkpoint?, reorgsSeen: Int) {
+        self.checkpoint = checkpoint
+        self.reorgsSeen = reorgsSeen
+    }
+}
+
 /// The last rewind of the store.
 public struct ReorgRecord: Sendable, Hashable {
     /// The cursor before the rewind.

@@ -1,25 +1,31 @@
 import Foundation
 
 /// A failure of the test client (connect, send, receive, parse).
-struct TestClientError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
+public struct TestClientError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
 }
 
 /// A response read off the wire.
-struct RawResponse {
-    var status: Int
-    var headers: [(String, String)]
-    var body: [UInt8]
+public struct RawResponse {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
 
-    func header(_ name: String) -> String? {
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 
     /// The body parsed as a JSON object.
-    func json() throws -> [String: Any] {
+    public func json() throws -> [String: Any] {
         guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
             throw TestClientError("body is not a JSON object: \(text)")
         }
@@ -29,11 +35,11 @@ struct RawResponse {
 
 /// One blocking TCP connection to 127.0.0.1 speaking raw HTTP/1.1 (so tests control every byte).
 /// A 10 s receive timeout only guards against a hung test; no assertion depends on time.
-final class TestConnection {
-    let fd: Int32
+public final class TestConnection {
+    public let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: UInt16, host: String = "127.0.0.1") throws {
+    public init(port: UInt16, host: String = "127.0.0.1") throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)  // never inherited by a spawned process
         guard fd >= 0 else { throw TestClientError("socket: errno \(errno)") }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
@@ -56,9 +62,9 @@ final class TestConnection {
 
     deinit { close(fd) }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -68,7 +74,7 @@ final class TestConnection {
     }
 
     /// Sends `GET target` (or another method) with keep-alive and reads the response.
-    func request(_ target: String, method: String = "GET", headers: [(String, String)] = []) throws -> RawResponse {
+    public func request(_ target: String, method: String = "GET", headers: [(String, String)] = []) throws -> RawResponse {
         var text = "\(method) \(target) HTTP/1.1\r\nHost: test\r\n"
         for (k, v) in headers { text += "\(k): \(v)\r\n" }
         text += "\r\n"
@@ -77,7 +83,7 @@ final class TestConnection {
     }
 
     /// Reads one response; `bodyless` for HEAD (Content-Length describes the GET body that is not sent).
-    func readResponse(bodyless: Bool = false) throws -> RawResponse {
+    public func readResponse(bodyless: Bool = false) throws -> RawResponse {
         let terminator: [UInt8] = [13, 10, 13, 10]
         var headerEnd: Int?
         while headerEnd == nil {
@@ -107,7 +113,7 @@ final class TestConnection {
     }
 
     /// Reads until the server closes the connection; true if it did (EOF or reset), false on the guard timeout.
-    func waitForClose() -> Bool {
+    public func waitForClose() -> Bool {
         var scratch = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -127,12 +133,12 @@ final class TestConnection {
 }
 
 /// One request on a fresh connection.
-func fetch(_ port: UInt16, _ target: String, method: String = "GET", headers: [(String, String)] = []) throws -> RawResponse {
+public func fetch(_ port: UInt16, _ target: String, method: String = "GET", headers: [(String, String)] = []) throws -> RawResponse {
     try TestConnection(port: port).request(target, method: method, headers: headers)
 }
 
 /// Polls `condition` every millisecond until it holds (true) or a 10 s guard passes (false).
-func waitUntil(_ condition: () -> Bool) -> Bool {
+public func waitUntil(_ condition: () -> Bool) -> Bool {
     let deadline = ContinuousClock.now + .seconds(10)
     while ContinuousClock.now < deadline {
         if condition() { return true }
