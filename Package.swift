@@ -84,6 +84,6 @@ let package = Package(
         .testTarget(name: "OperatorIntegrationTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC", "Telemetry"]),
         // MirrorIntegrationTests: the mirror against the devnode (started as a subprocess; skipped without .venv).
         .testTarget(name: "MirrorIntegrationTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "Database",
-                                                                   "FaultInjection", "Telemetry"], exclude: ["Fixtures"]),
+                                                                   "DatabaseTestSupport", "FaultInjection", "Telemetry"], exclude: ["Fixtures"]),
     ]
 )

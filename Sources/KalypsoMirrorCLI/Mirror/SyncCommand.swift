@@ -79,12 +79,14 @@ enum SyncCommand: CLICommand {
         } catch {
             throw CLIError.failure("cannot open the database \(configuration.database): \(error)")
         }
-        if waitForWriterLock { logger.notice("holding the writer lock", [("db", configuration.database.description)]) }
         // The store moves into the sync actor; its pool closes (and the writer lock is released) when the actor goes.
         let pipeline = try MirrorRuntime.pipeline(chain.deployment, client: client, logger: logger)
         let sync = try MirrorSync(deployment: chain.deployment, settings: MirrorSync.Settings(chain, mode: mode),
                                   source: JSONRPCChainSource(client: client), pipeline: pipeline, store: store,
                                   logger: logger, metrics: metrics)
+        let resumeFrom = await sync.cursor
+        logger.notice("holding the writer lock; resuming from the checkpoint",
+                      [("db", configuration.database.description), ("cursor", resumeFrom.map { String($0.blockNumber) } ?? "none")])
 
         let signals = SignalHandlers { signal in
             logger.notice("stopping after the current commit", [("signal", signal == SIGINT ? "SIGINT" : "SIGTERM")])

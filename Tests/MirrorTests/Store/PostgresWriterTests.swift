@@ -58,7 +58,12 @@ struct PostgresWriterTests {
 
         init(_ schema: ScratchSchema, as application: String) throws {
             let result = self.result, done = self.done
-            Thread { result.update { $0 = Result(catching: { try PostgresWriterTests.open(schema, as: application, wait: true) }) }; done.signal() }.start()
+            Thread {
+                // Opened outside the lock: `hasOpened` reads it while the open waits for the writer lock.
+                let opened = Result(catching: { try PostgresWriterTests.open(schema, as: application, wait: true) })
+                result.update { $0 = opened }
+                done.signal()
+            }.start()
             // It waits inside pg_advisory_lock until the holder's session ends.
             guard try Self.queued(schema, application) else { throw CheckFailure("\(application) never queued for the writer lock") }
         }
