@@ -26,6 +26,14 @@ struct MirrorIntegrationTests {
             let synced = try MirrorSnapshot.read(scratch)
             #expect(synced == chain.cleanSnapshot, "the PostgreSQL mirror holds what the SQLite one holds")
             db = scratch.argument
+            // The read commands answer alike from both.
+            for query in [["generators", "list", "--limit", "1000"], ["markets", "list", "--limit", "1000"]] {
+                let fromSQLite = try await MirrorCLI.run(query + ["--json", "--db", chain.cleanDatabase.path], in: dir, label: "sqlite-query")
+                let fromPostgres = try await MirrorCLI.run(query + ["--json", "--db", db], in: dir, label: "postgres-query")
+                #expect(fromSQLite.status == 0 && fromPostgres.status == 0, "\(query): \(fromSQLite.stderr) \(fromPostgres.stderr)")
+                #expect(fromSQLite.stdout.count > 100, "\(query): \(fromSQLite.stdout)")
+                #expect(fromPostgres.stdout == fromSQLite.stdout, "\(query)")
+            }
         }
         let cursor = try #require(chain.cleanSnapshot.cursor)
 
