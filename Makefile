@@ -46,11 +46,13 @@ release: apt-deps
 	swift build -c release $(SWIFT_FLAGS)
 
 # ---- tests -----------------------------------------------------------------------------------
-test: deps test-devnode test-swift
+test: deps postgres-deps test-devnode test-swift
 
-test-swift:
+# The whole Swift suite, once, under a throw-away PostgreSQL server (Scripts/pg-test-server): the PostgreSQL tests
+# and the mirror tests' PostgreSQL variants run in the same `swift test` as everything else.
+test-swift: postgres-deps
 	swift build --build-tests $(SWIFT_FLAGS)
-	swift test --skip-build $(SWIFT_FLAGS)
+	Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS)
 
 # ---- devnode (Python: py-evm + Vyper Kalypso contracts, Devnode/README.md) ---------------------
 DEVNODE_PY   := PYTHONPATH=Devnode $(PYTHON)
@@ -96,24 +98,24 @@ check-embedded:
 # Scripts/pg-test-server starts a throw-away PostgreSQL 15 cluster on 127.0.0.1 (a free port, data and socket in
 # a temp folder, run as user postgres when we are root), exports KALYPSO_TEST_POSTGRES_URL to the command and
 # stops the server when the command ends, even when it fails.
+# `make test` runs them within the one full run (test-swift); test-postgres runs only the PostgreSQL tests.
 .PHONY: test-postgres postgres-deps
-test: test-postgres
 test-postgres: apt-deps postgres-deps
 	swift build --build-tests $(SWIFT_FLAGS)
-	Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) --filter PostgresIntegrationTests
+	Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) \
+	  --filter 'PostgresIntegrationTests|PostgresWriterTests|SQLMirrorStoreTests|MirrorReaderTests'
 
 # Installs the server binaries when missing (Debian may create a default cluster; the tests never use it).
 postgres-deps:
 	@dpkg -s postgresql >/dev/null 2>&1 || { echo "installing: postgresql"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
-# ---- Mirror store on PostgreSQL (owner: mirror store) -------------------------------------------
-# The store and reader tests of MirrorTests against a throw-away PostgreSQL (one at a time: they share the
-# database's writer advisory lock).
+# ---- Mirror on PostgreSQL (owner: mirror store) -------------------------------------------------
+# The store, reader, writer-lock and devnode integration tests on PostgreSQL only (each test its own schema).
 .PHONY: test-mirror-postgres
-test-mirror-postgres: apt-deps postgres-deps
+test-mirror-postgres: apt-deps postgres-deps venv
 	swift build --build-tests $(SWIFT_FLAGS)
-	KALYPSO_TEST_MIRROR_BACKEND=postgres Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) --no-parallel \
-	  --filter 'SQLMirrorStoreTests|MirrorReaderTests'
+	KALYPSO_TEST_MIRROR_BACKEND=postgres Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) \
+	  --filter 'SQLMirrorStoreTests|MirrorReaderTests|PostgresWriterTests|MirrorIntegrationTests'
 # ---- HTTP server benchmark (issue 7; standalone, not part of `bench` yet) -------------------
 # wrk against http-bench-server and against nginx serving the same body; DURATION=seconds (default 30).
 .PHONY: bench-http
@@ -135,9 +137,9 @@ BENCH_C_PEERS  := $(patsubst Benchmarks/%.c,bench-out/%,$(wildcard Benchmarks/*/
 BENCH_ARGS     ?=
 
 bench: EXTRA_APT += $(BENCH_APT)
-bench: apt-deps venv bench-venv $(BENCH_C_PEERS)
+bench: apt-deps venv bench-venv $(BENCH_C_PEERS) postgres-deps
 	swift build -c release --product kalypso-bench $(SWIFT_FLAGS)
-	.build/release/kalypso-bench --out bench-out --python $(PYTHON) $(BENCH_ARGS)
+	Scripts/pg-test-server run -- .build/release/kalypso-bench --out bench-out --python $(PYTHON) $(BENCH_ARGS)
 
 bench-venv: $(VENV)/.bench-installed
 $(VENV)/.bench-installed: Benchmarks/requirements.txt $(VENV)/.installed

@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(name: "OperatorIntegrationTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC", "Telemetry"]),
         // MirrorIntegrationTests: the mirror against the devnode (started as a subprocess; skipped without .venv).
         .testTarget(name: "MirrorIntegrationTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "Database",
-                                                                   "FaultInjection", "Telemetry", "API", "HTTPTestSupport"], exclude: ["Fixtures"]),
+                                                                   "DatabaseTestSupport", "FaultInjection", "Telemetry", "API", "HTTPTestSupport"],
+                    exclude: ["Fixtures"]),
     ]
 )

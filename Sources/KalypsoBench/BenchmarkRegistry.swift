@@ -7,6 +7,7 @@ enum BenchmarkRegistry {
         MatchingRoundBenchmark.entry,
         LogDecoderBenchmark.entry,
         IngestBenchmark.entry,
+        IngestPostgresBenchmark.entry,
         CatchupBenchmark.entry,
     ] + PrimitivesBenchmark.entries
 }

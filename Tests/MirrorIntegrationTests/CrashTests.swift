@@ -11,11 +11,14 @@ extension MirrorIntegrationTests {
     /// 3. `kill -9` of `kalypso-mirror sync` at 20 seeded random moments (start-up, migrations, fetches, commits),
     /// each time restarted on the same database; then a final run to the head. The database ends identical to a
     /// clean sync's — entities, cursor, and the counts of events, quarantined and unknown logs, signature checks
-    /// and issues (an event applied twice would show in the state or the counts).
-    @Test func killMinusNineAtTwentyMomentsEndsInTheCleanState() async throws {
+    /// and issues (an event applied twice would show in the state or the counts). On each backend; the reference is
+    /// a clean sync into SQLite, so the PostgreSQL run also shows both backends end in the same state.
+    @Test(arguments: Backend.available)
+    func killMinusNineAtTwentyMomentsEndsInTheCleanState(backend: Backend) async throws {
         let chain = try await ScenarioChain.shared.get()
         let dir = try Project.temporaryDirectory("crash")
         try await using(try await ScenarioChain.shared.restore(in: dir)) { devnode in
+        try await withDatabase(backend, in: dir, name: "crashed") { db in
             // One block per range: many commits, so the kills land between and inside them.
             let small = ["--getlogs-range", "1", "--getlogs-max-range", "1", "--log-level", "warning"]
             let reference = dir.appendingPathComponent("reference.sqlite")
@@ -27,7 +30,6 @@ extension MirrorIntegrationTests {
             // Each moment: one in four during start-up (a random delay up to 200 ms: opening, migrations, preflight,
             // the first fetch); otherwise after the cursor moved a random 1–40 blocks, plus up to 15 ms (inside the
             // next fetch or commit).
-            let db = dir.appendingPathComponent("crashed.sqlite")
             var random = SplitMix64(seed: 20_260_427)
             var killed = 0, progress: [UInt64] = []
             for round in 0..<20 {
@@ -57,6 +59,7 @@ extension MirrorIntegrationTests {
             #expect(crashed.sameContent(as: expected), "cursor after each round: \(progress)")
             #expect(crashed.state == expected.state)
             #expect(crashed.events == expected.events)
+        }
         }
     }
 }

@@ -15,11 +15,14 @@ final class FaultLog: Sendable {
 extension MirrorIntegrationTests {
     /// 4. A fault-injecting proxy between the mirror and the devnode: HTTP 500s, a timeout, connection resets, a
     /// truncated body, 429 with Retry-After, a provider range limit with a suggested range, failing pinned calls,
-    /// and a head that goes backwards. The sync neither crashes nor stalls and ends in the clean state.
-    @Test func faultsBetweenTheMirrorAndTheNodeDoNotChangeTheResult() async throws {
+    /// and a head that goes backwards. The sync neither crashes nor stalls and ends in the clean state (on each
+    /// backend; the clean state is SQLite's).
+    @Test(arguments: Backend.available)
+    func faultsBetweenTheMirrorAndTheNodeDoNotChangeTheResult(backend: Backend) async throws {
         let chain = try await ScenarioChain.shared.get()
         let dir = try Project.temporaryDirectory("faults")
         try await using(try await ScenarioChain.shared.restore(in: dir)) { devnode in
+        try await withDatabase(backend, in: dir, name: "faults") { db in
             let log = FaultLog()
             let script = FaultScript(fallback: { _ in .forward })
             let getLogs = FaultScript.method("eth_getLogs"), blocks = FaultScript.method("eth_getBlockByNumber")
@@ -53,7 +56,6 @@ extension MirrorIntegrationTests {
             let proxy = try FaultInjectionServer(upstream: devnode.rpcURL, script: script)
             defer { proxy.stop() }
 
-            let db = dir.appendingPathComponent("faults.sqlite")
             let result = try await MirrorCLI.run(["sync", "--once", "--rpc-url", proxy.url, "--rpc-timeout", "2s",
                                                   "--getlogs-range", "200"] + devnodeArguments(devnode, db: db), in: dir, label: "faults")
             #expect(result.status == 0, "\(result.stderr.suffix(4000))")
@@ -65,14 +67,17 @@ extension MirrorIntegrationTests {
             #expect(snapshot.sameContent(as: chain.cleanSnapshot))
             #expect(snapshot.state == chain.cleanSnapshot.state)
         }
+        }
     }
 
     /// 5. Malformed logs served through the proxy (data cut short by one byte) are quarantined with the decoder's
-    /// error and reported by `status`; the sync goes on to the head.
-    @Test func malformedLogsAreQuarantinedAndTheSyncContinues() async throws {
+    /// error and reported by `status`; the sync goes on to the head. On each backend.
+    @Test(arguments: Backend.available)
+    func malformedLogsAreQuarantinedAndTheSyncContinues(backend: Backend) async throws {
         let chain = try await ScenarioChain.shared.get()
         let dir = try Project.temporaryDirectory("quarantine")
         try await using(try await ScenarioChain.shared.restore(in: dir)) { devnode in
+        try await withDatabase(backend, in: dir, name: "quarantine") { db in
             let corrupted = Mutex<Set<String>>([])
             let target = KalypsoTopics.addedStake.topic0.description
             let script = FaultScript(fallback: { _ in .forward })
@@ -93,7 +98,6 @@ extension MirrorIntegrationTests {
             }
             let proxy = try FaultInjectionServer(upstream: devnode.rpcURL, script: script)
             defer { proxy.stop() }
-            let db = dir.appendingPathComponent("quarantine.sqlite")
             let result = try await MirrorCLI.run(["sync", "--once", "--rpc-url", proxy.url] + devnodeArguments(devnode, db: db), in: dir, label: "quarantine")
             #expect(result.status == 0, "\(result.stderr.suffix(3000))")
             #expect(result.stderr.contains("log quarantined"))
@@ -103,9 +107,10 @@ extension MirrorIntegrationTests {
             #expect(snapshot.quarantined == count)
             #expect(snapshot.events == chain.cleanSnapshot.events - count)
             #expect(snapshot.cursor == chain.cleanSnapshot.cursor)
-            let status = try await MirrorCLI.run(["status", "--json", "--db", db.path], in: dir, label: "status")
+            let status = try await MirrorCLI.run(["status", "--json", "--db", db.argument], in: dir, label: "status")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
             #expect(json["quarantinedLogs"] as? Int == count)
+        }
         }
     }
 

@@ -11,14 +11,16 @@ extension MirrorIntegrationTests {
     /// transactions → the follower syncs it → devnode_revert → branch B of d + 1 other blocks), then two branches
     /// that do not lengthen the chain (4 → 4 and 5 → 2 blocks): the follower ends in exactly the state of a clean
     /// resync. Then a follower with a 4-block window meets a 6-block reorg and
-    /// stops with exit code 1 and the deep-reorg message.
-    @Test func reorgsWhileFollowingEndInTheStateOfACleanResync() async throws {
+    /// stops with exit code 1 and the deep-reorg message. On each backend (the clean resync is SQLite's).
+    @Test(arguments: Backend.available)
+    func reorgsWhileFollowingEndInTheStateOfACleanResync(backend: Backend) async throws {
         let dir = try Project.temporaryDirectory("reorg")
         try await using(try await Devnode(directory: dir)) { devnode in
+        try await withDatabase(backend, in: dir, name: "follower") { db in
+        try await withDatabase(backend, in: dir, name: "shallow") { shallow in
             let ops = try await ChainOps(devnode)
             do {
                 try await ops.setup()
-                let db = dir.appendingPathComponent("follower.sqlite")
                 let follower = try MirrorCLI.spawn(["sync"] + devnodeArguments(devnode, db: db, extra: ["--poll-interval", "50ms"]),
                                                    in: dir, label: "follower")
                 try await waitForSync(db, devnode, follower)
@@ -55,7 +57,6 @@ extension MirrorIntegrationTests {
                 #expect(reference.reorgsSeen == 0)
 
                 // A reorg deeper than the window.
-                let shallow = dir.appendingPathComponent("shallow.sqlite")
                 let watcher = try MirrorCLI.spawn(["sync"] + devnodeArguments(devnode, db: shallow, extra: ["--poll-interval", "50ms", "--reorg-window", "4"]),
                                                   in: dir, label: "shallow")
                 try await waitForSync(shallow, devnode, watcher)
@@ -74,10 +75,12 @@ extension MirrorIntegrationTests {
             }
             await ops.stop()
         }
+        }
+        }
     }
 
     /// Waits until the database's cursor is the node's head block (same hash) — or the follower died.
-    func waitForSync(_ db: URL, _ devnode: Devnode, _ follower: ChildProcess) async throws {
+    func waitForSync(_ db: TestDatabase, _ devnode: Devnode, _ follower: ChildProcess) async throws {
         try await waitUntil("the follower reaches the head") {
             guard follower.isRunning else {
                 Issue.record("the follower exited: \(follower.stderr.suffix(3000))")

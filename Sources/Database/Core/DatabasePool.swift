@@ -93,8 +93,12 @@ public final class DatabasePool: @unchecked Sendable {
             switch location {
             case .sqlite(let path):
                 let lock = fileLock ?? FileWriterLock(databasePath: path)
-                guard try lock.acquire(wait: wait) else {
-                    throw DatabaseError(.writerLockHeld, "\(lock.holderDescription()) is already writing to '\(path)' (it holds \(lock.path)); stop it first, or run this one as a reader")
+                if try !lock.acquire(wait: false) {
+                    guard wait else {
+                        throw DatabaseError(.writerLockHeld, "\(lock.holderDescription()) is already writing to '\(path)' (it holds \(lock.path)); only one writer may run at a time — stop it first, wait for it, or open this one read-only")
+                    }
+                    logger.notice("waiting for the writer lock", [("lock", lock.path), ("holder", lock.holderDescription())])
+                    _ = try lock.acquire(wait: true)
                 }
                 fileLock = lock
             case .postgres:
@@ -107,7 +111,7 @@ public final class DatabasePool: @unchecked Sendable {
                     try pg.acquireAdvisoryLock(key)
                 } else if try !pg.tryAcquireAdvisoryLock(key) {
                     let holder = try pg.advisoryLockHolder(key) ?? "another session"
-                    throw DatabaseError(.writerLockHeld, "\(holder) already holds the writer lock '\(name)' on \(location); only one writer may run — stop it first, wait for it (waiting mode), or run this one as a reader")
+                    throw DatabaseError(.writerLockHeld, "\(holder) already holds the writer lock '\(name)' on \(location); only one writer may run at a time — stop it first, wait for it, or open this one read-only")
                 }
                 writerLockKey = key
             }

@@ -48,7 +48,8 @@ extension PostgresConnection {
         heldAdvisoryLocks.contains(key)
     }
 
-    /// A description of the other session holding `key` (pid, application, client, since when), nil if none.
+    /// A description of the other session holding `key` in this database (advisory locks are per database): its
+    /// backend pid, application, client and since when; nil if none.
     public func advisoryLockHolder(_ key: Int64) throws -> String? {
         let high = Int64(UInt32(truncatingIfNeeded: UInt64(bitPattern: key) >> 32))
         let low = Int64(UInt32(truncatingIfNeeded: UInt64(bitPattern: key)))
@@ -56,7 +57,8 @@ extension PostgresConnection {
             SELECT a.pid, coalesce(a.application_name, '') AS app, coalesce(host(a.client_addr), 'local socket') AS client,
                    coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '?') AS since
             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = \(high)
+            WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND l.classid::bigint = \(high)
               AND l.objid::bigint = \(low) AND l.objsubid = 1 AND l.pid <> pg_backend_pid()
             LIMIT 1
             """)
@@ -65,7 +67,7 @@ extension PostgresConnection {
         let app: String = try row.decode("app")
         let client: String = try row.decode("client")
         let since: String = try row.decode("since")
-        return "pid \(pid) (application '\(app)', from \(client), connected since \(since))"
+        return "backend pid \(pid) (application '\(app)', from \(client), connected since \(since))"
     }
 
     /// Re-takes the held locks on a fresh session; records and reports the ones another session took.

@@ -1,3 +1,4 @@
+import Database
 import Dispatch
 import Foundation
 import JSONRPC
@@ -12,8 +13,8 @@ enum SyncCommand: CLICommand {
     static let summary = "Mirror the Kalypso contracts into the database (backfill, then follow the head)"
     static var help: String {
         """
-        Usage: kalypso-mirror sync [--once | --until N] [--no-progress] [--serve [API options]] [--match [matching options]]
-                                   [configuration]
+        Usage: kalypso-mirror sync [--once | --until N] [--no-progress] [--wait-for-writer-lock] [--serve [API options]]
+                                   [--match [matching options]] [configuration]
 
         Syncs the three Kalypso G1 contracts into the database: one eth_getLogs per block range over all of them,
         decoded, enriched (calldata, or eth_call pinned to the log's block hash — never latest), reduced and
@@ -22,6 +23,9 @@ enum SyncCommand: CLICommand {
           --once          catch up with head − confirmations, then exit (default: keep following the head)
           --until N       sync up to block N (waits for it to be confirmed), then exit
           --no-progress   no progress line even on a terminal
+          --wait-for-writer-lock
+                          if another sync is writing this database, wait until it stops, then take over from its
+                          checkpoint (default: exit at once with code 1, naming the running writer)
           --match         run the matching engine in-process: one round on the new state after each committed range
                           near the head (dry run unless --relay; see `kalypso-mirror match --help` for its options
                           and the output). The sync never waits for it, nor for receipts.
@@ -37,7 +41,15 @@ enum SyncCommand: CLICommand {
         undo journal; a deeper reorg stops the sync with exit code 1 and a message that says what to do.
         The node's eth_chainId must equal the configured chain id, and every contract address must hold code.
 
-        Exit codes: 0 caught up or stopped, 1 run-time failure (deep reorg, database), 2 configuration error.
+        Exactly one sync writes a database: it holds the writer lock for its whole life (SQLite: a flock on
+        <file>-writer.lock; PostgreSQL: a session advisory lock per database and schema, released by the server
+        when the process or its connection dies). Any number of readers (status, generators, markets, serve, match)
+        may run at the same time, on any host, each reading one consistent snapshot. A lost PostgreSQL connection
+        is re-established with backoff and the range is retried; if another sync took the lock meanwhile, this one
+        stops with exit code 1 without writing.
+
+        Exit codes: 0 caught up or stopped, 1 run-time failure (deep reorg, database, another writer),
+        2 configuration error.
 
         \(MirrorOptions.helpText)
 
@@ -50,6 +62,7 @@ enum SyncCommand: CLICommand {
         let once = arguments.flag("--once")
         let untilText = try arguments.option("--until")
         let noProgress = arguments.flag("--no-progress")
+        let waitForWriterLock = arguments.flag("--wait-for-writer-lock")
         let matchOptions = arguments.flag("--match") ? try MatchOptions.parse(&arguments) : nil
         let serve = arguments.flag("--serve")
         let configuration = try MirrorOptions.load(&arguments, scope: .chain)
@@ -73,7 +86,11 @@ enum SyncCommand: CLICommand {
         }
         defer { client.shutdown() }
         let store: SQLMirrorStore
-        do { store = try MirrorRuntime.openStore(configuration.database, logger: logger) } catch {
+        do {
+            store = try MirrorRuntime.openStore(configuration.database, waitForWriterLock: waitForWriterLock, logger: logger)
+        } catch let error as DatabaseError where error.code == .writerLockHeld {
+            throw CLIError.failure("another sync is already writing this database: \(error.message). Start this one with --wait-for-writer-lock to take over from the checkpoint when that one stops; queries (status, generators, markets, serve, match) may run at any time")
+        } catch {
             throw CLIError.failure("cannot open the database \(configuration.database): \(error)")
         }
         // `--serve`: the API reads the same database through its own read-only pool (after the store migrated it).
@@ -85,6 +102,9 @@ enum SyncCommand: CLICommand {
         let sync = try MirrorSync(deployment: chain.deployment, settings: MirrorSync.Settings(chain, mode: mode),
                                   source: JSONRPCChainSource(client: client), pipeline: pipeline, store: store,
                                   logger: logger, metrics: metrics)
+        let resumeFrom = await sync.cursor
+        logger.notice("holding the writer lock; resuming from the checkpoint",
+                      [("db", configuration.database.description), ("cursor", resumeFrom.map { String($0.blockNumber) } ?? "none")])
 
         let signals = SignalHandlers { signal in
             logger.notice("stopping after the current commit", [("signal", signal == SIGINT ? "SIGINT" : "SIGTERM")])
@@ -135,7 +155,7 @@ enum SyncCommand: CLICommand {
             progress?.finish()
             Console.err("error: \(error.message)")
             return 1
-        } catch let error as SyncError where error.code == .deepReorg {
+        } catch let error as SyncError where error.code == .deepReorg || error.code == .writerLost {
             await watcher.value
             progress?.finish()
             Console.err("error: \(error.message)")

@@ -20,14 +20,13 @@ enum VerifyCommand: CLICommand {
         getAskState, askCounter, pub_key, costPerInputBytes, minProvingTime) with eth_call pinned to the block's
         hash (EIP-1898, requireCanonical), and prints each field that differs. Exit code 1 if any does.
 
-        The mirror state at the block:
-          default          the synced cursor (a consistent snapshot copy of the database; a running sync is not
-                           disturbed)
-          --block N        N below the cursor but within the reorg window: the snapshot copy is rewound to N with
-                           the undo journal (exact, no RPC);
-                           N further back: a fresh temporary database is synced from the start block up to N
-                           (exact, costs a resync). N above the cursor is an error: sync first.
-        SQLite databases only for now.
+        The mirror state at the block, read without writing anything (a running sync is not disturbed; SQLite
+        and PostgreSQL alike):
+          default          the synced cursor: every entity read in ONE database snapshot
+          --block N        N below the cursor but within the reorg window: the same snapshot, with the undo
+                           journal of the blocks above N applied in memory (exact, no RPC);
+                           N further back: a fresh temporary SQLite database is synced from the start block up
+                           to N (exact, costs a resync). N above the cursor is an error: sync first.
 
         \(MirrorOptions.helpText)
         """
@@ -39,9 +38,6 @@ enum VerifyCommand: CLICommand {
         let configuration = try MirrorOptions.load(&arguments, scope: .chain)
         try arguments.finish()
         guard let chain = configuration.chain else { throw CLIError.usage("verify needs the chain settings") }
-        guard case .sqlite(let path) = configuration.database else {
-            throw CLIError.usage("verify reads SQLite databases only for now (PostgreSQL follows with its store)")
-        }
         var requested: UInt64?
         if let blockText {
             guard let n = UInt64(blockText) else { throw CLIError.usage("--block takes a block number") }
@@ -57,7 +53,7 @@ enum VerifyCommand: CLICommand {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("kalypso-mirror-verify-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let (state, checkpoint, how) = try await stateAt(requested, path: path, chain: chain, client: client, work: work, logger: logger)
+        let (state, checkpoint, how) = try await stateAt(requested, database: configuration.database, chain: chain, client: client, work: work, logger: logger)
 
         guard let header = try await client.getBlockHeader(.number(checkpoint.blockNumber)), header.hash == checkpoint.blockHash else {
             throw CLIError.failure("block \(checkpoint.blockNumber) on the node is not the mirrored \(checkpoint.blockHash) (a reorg since the sync?); sync again, then verify")
@@ -80,37 +76,37 @@ enum VerifyCommand: CLICommand {
         return report.mismatches.isEmpty ? 0 : 1
     }
 
+    static func nothingSynced(_ database: DatabaseLocation) -> CLIError {
+        CLIError.failure("the database \(database) has nothing synced yet; run `kalypso-mirror sync` first")
+    }
+
     /// The mirror's state at `requested` (default: the cursor), its checkpoint, and how it was obtained.
-    static func stateAt(_ requested: UInt64?, path: String, chain: ChainConfiguration, client: JSONRPCClient, work: URL,
+    static func stateAt(_ requested: UInt64?, database: DatabaseLocation, chain: ChainConfiguration, client: JSONRPCClient, work: URL,
                         logger: Logger) async throws -> (KalypsoState, Checkpoint, String) {
-        let copy = work.appendingPathComponent("snapshot.sqlite").path
+        let reader: SQLMirrorReader
+        do { reader = try SQLMirrorReader.open(location: database, maximumReaders: 1, logger: logger) } catch {
+            throw CLIError.failure("cannot read the database \(database): \((error as? MirrorStoreError)?.message ?? (error as? DatabaseError)?.message ?? "\(error)"); run `kalypso-mirror sync` first")
+        }
+        defer { reader.pool.close() }
+        if let n = requested, n < chain.deployment.startBlock {
+            throw CLIError.usage("--block \(n) is below the start block \(chain.deployment.startBlock)")
+        }
+        guard let n = requested else {
+            guard let m = try reader.mirroredState() else { throw nothingSynced(database) }
+            return (m.state, m.checkpoint, "the synced cursor")
+        }
         do {
-            // VACUUM INTO reads the source in one snapshot (a running sync is not disturbed); SQLite wants a
-            // read-write connection for it, so this one only refuses to create a missing file.
-            var settings = SQLiteConfiguration()
-            settings.create = false
-            let source = try SQLiteConnection(path: path, configuration: settings, logger: logger)
-            defer { source.close() }
-            _ = try source.execute("VACUUM INTO \(copy)")
-        } catch {
-            throw CLIError.failure("cannot read the database \(path): \(error); run `kalypso-mirror sync` first")
-        }
-        let store = try MirrorRuntime.openStore(.sqlite(path: copy), logger: logger)
-        defer { store.pool.close() }
-        let loaded = try store.loadState()
-        guard let cursor = loaded.cursor else { throw CLIError.failure("the database \(path) has nothing synced yet; run `kalypso-mirror sync` first") }
-        guard let n = requested, n != cursor.blockNumber else { return (loaded.state, cursor, "the synced cursor") }
-        guard n < cursor.blockNumber else {
-            throw CLIError.usage("--block \(n) is above the synced cursor \(cursor.blockNumber); sync further first")
-        }
-        guard n >= chain.deployment.startBlock else { throw CLIError.usage("--block \(n) is below the start block \(chain.deployment.startBlock)") }
-        if let record = loaded.window.first(where: { $0.number == n }) {
-            _ = try store.rewind(to: n, reason: "verify --block \(n)")
-            let rewound = try store.loadState()
-            return (rewound.state, Checkpoint(blockNumber: n, blockHash: record.hash), "the undo journal (rewound a snapshot copy to block \(n))")
+            // One snapshot: the state at the cursor with the journal of the blocks above N undone in memory.
+            guard let m = try reader.mirroredState(at: n) else { throw nothingSynced(database) }
+            if m.checkpoint == m.cursor { return (m.state, m.checkpoint, "the synced cursor") }
+            return (m.state, m.checkpoint, "the undo journal (\(m.blocksUndone) blocks with changes undone in memory from the cursor \(m.cursor.blockNumber))")
+        } catch let error as MirrorStoreError where error.code == .invalidArgument {
+            throw CLIError.usage("--block \(n): \(error.message)")
+        } catch let error as MirrorStoreError where error.code == .reorgTooDeep {
+            // Beyond the journal's reach: resync below.
         }
         // Beyond the window: sync a fresh database up to N.
-        let fresh = try MirrorRuntime.openStore(.sqlite(path: work.appendingPathComponent("resync.sqlite").path), logger: logger)
+        let fresh = try MirrorRuntime.openStore(.sqlite(path: work.appendingPathComponent("resync.sqlite").path), role: "verify", logger: logger)
         let quiet = logger.with([("resync", "verify")])
         let sync = try MirrorSync(deployment: chain.deployment, settings: MirrorSync.Settings(chain, mode: .until(n)),
                                   source: JSONRPCChainSource(client: client),

@@ -9,6 +9,7 @@ public struct MirrorStoreError: Error, Sendable, CustomStringConvertible {
             case corruptImage = "corrupt stored image"
             case invalidArgument = "invalid argument"
             case schema = "schema"
+            case writerReplaced = "another writer took over"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -24,6 +25,9 @@ public struct MirrorStoreError: Error, Sendable, CustomStringConvertible {
         public static let invalidArgument = Code(.invalidArgument)
         /// The database schema is not the one this build knows.
         public static let schema = Code(.schema)
+        /// The writer's PostgreSQL session was re-established and another writer changed the database meanwhile:
+        /// this writer must stop (its in-memory state is stale); nothing was written.
+        public static let writerReplaced = Code(.writerReplaced)
         public var description: String { base.rawValue }
     }
 

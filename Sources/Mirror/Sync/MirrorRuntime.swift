@@ -1,5 +1,6 @@
 import Database
 import EthereumKit
+import Foundation
 import JSONRPC
 import Kalypso
 import Telemetry
@@ -34,9 +35,20 @@ public enum MirrorRuntime {
         })
     }
 
-    /// Opens the database as its only writer (fails at once if another process holds the writer lock).
-    public static func openStore(_ location: DatabaseLocation, logger: Logger) throws -> SQLMirrorStore {
-        try SQLMirrorStore.open(location: location, waitForWriterLock: false, logger: logger.labeled("mirror.store"))
+    /// Opens the database as its only writer: fails at once with `DatabaseError` `.writerLockHeld` (naming the
+    /// holder) if another process holds the writer lock, or waits for it to stop when `waitForWriterLock`.
+    public static func openStore(_ location: DatabaseLocation, waitForWriterLock: Bool = false, role: String = "sync",
+                                 logger: Logger) throws -> SQLMirrorStore {
+        try SQLMirrorStore.open(location: location, waitForWriterLock: waitForWriterLock,
+                                applicationName: applicationName(role: role), logger: logger.labeled("mirror.store"))
+    }
+
+    /// The PostgreSQL `application_name` of this process's sessions, e.g. `kalypso-mirror sync pid 4242 on host-a`
+    /// (shown in `pg_stat_activity`, and in the error a second writer gets), at most 63 bytes.
+    public static func applicationName(role: String) -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "?"
+        let name = "kalypso-mirror \(role) pid \(ProcessInfo.processInfo.processIdentifier) on \(host)"
+        return String(decoding: Array(name.utf8.prefix(63)), as: UTF8.self)
     }
 
     /// Pinned calls over the client, for `StateVerifier`.

@@ -34,6 +34,8 @@ public actor MirrorSync {
     /// The fetch in flight, cancelled by `requestStop` (a stop never waits for a slow node; a commit is never cut).
     private let inflight = Mutex<Task<FetchedRange, any Error>?>(nil)
     private let subscribers = Mutex<[UUID: AsyncStream<MirrorEvent>.Continuation]>([:])
+    /// Set when the store says this process is no longer the only writer; the run stops with it.
+    private var writerLost: SyncError?
 
     /// Settings of a run.
     public struct Settings: Sendable {
@@ -137,6 +139,10 @@ public actor MirrorSync {
         }
         var action = machine.start()
         while true {
+            if let writerLost {
+                logger.critical("sync stopped: \(writerLost.message)")
+                throw writerLost
+            }
             if stopRequested { return .stopped }
             switch action {
             case .fetchHead:
@@ -173,7 +179,10 @@ public actor MirrorSync {
             head = h
             metrics?.set(MirrorMetrics.head, Double(h))
             if let c = machine.cursor { metrics?.set(MirrorMetrics.lag, Double(h > c.blockNumber ? h - c.blockNumber : 0)) }
-            do { try store.recordHead(h) } catch { logger.warning("could not record the head", [("error", "\(error)")]) }
+            do { try store.recordHead(h) } catch {
+                if let lost = Self.writerLoss(error) { writerLost = lost; return .sleep(.zero, reason: "writer lock lost") }
+                logger.warning("could not record the head", [("error", "\(error)")])
+            }
             return machine.headFetched(h)
         } catch {
             metrics?.increment(MirrorMetrics.failures, labels: [("kind", "head")])
@@ -262,6 +271,7 @@ public actor MirrorSync {
             stages.lap("commit")
         } catch {
             for block in changes.reversed() { state.undo(block.changes) }
+            if let lost = Self.writerLoss(error) { writerLost = lost; return .sleep(.zero, reason: "writer lock lost") }
             metrics?.increment(MirrorMetrics.failures, labels: [("kind", "commit")])
             logger.error("commit failed; the range was undone in memory and will be retried",
                          [("range", "\(request.range.lowerBound)-\(request.range.upperBound)"), ("error", "\(error)")])
@@ -336,6 +346,7 @@ public actor MirrorSync {
             logger.critical("sync stopped: \(error.message)")
             throw SyncError(.deepReorg, error.message)
         } catch {
+            if let lost = Self.writerLoss(error) { writerLost = lost; return .sleep(.zero, reason: "writer lock lost") }
             logger.error("rewind failed; will retry", [("to", String(block)), ("error", "\(error)")])
             return machine.rangeFailed(RangeRequest(range: machine.nextBlock...machine.nextBlock, headers: []), .transient("rewind failed: \(error)"))
         }

@@ -78,6 +78,7 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
             case chainMismatch = "chain mismatch"
             case deepReorg = "deep reorg"
             case stopped = "stopped"
+            case writerLost = "writer lock lost"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -89,6 +90,9 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         public static let deepReorg = Code(.deepReorg)
         /// The sync was asked to stop.
         public static let stopped = Code(.stopped)
+        /// This process is no longer the database's only writer (another `sync` took the writer lock while its
+        /// connection was down): it stops without writing.
+        public static let writerLost = Code(.writerLost)
         public var description: String { base.rawValue }
     }
 

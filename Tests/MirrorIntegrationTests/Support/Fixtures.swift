@@ -81,8 +81,12 @@ struct MirrorSnapshot: Equatable, Sendable {
     var issues: Int
     var reorgsSeen: Int
 
-    static func read(_ database: URL) throws -> MirrorSnapshot {
-        let store = try SQLMirrorStore.open(location: .sqlite(path: database.path), logger: .disabled)
+    static func read(_ database: URL) throws -> MirrorSnapshot { try read(.sqlite(path: database.path)) }
+
+    static func read(_ database: TestDatabase) throws -> MirrorSnapshot { try read(database.location) }
+
+    static func read(_ location: DatabaseLocation) throws -> MirrorSnapshot {
+        let store = try SQLMirrorStore.open(location: location, logger: .disabled)
         defer { store.pool.close() }
         let loaded = try store.loadState()
         return try store.pool.read { db in
@@ -104,8 +108,17 @@ struct MirrorSnapshot: Equatable, Sendable {
 
     /// The synced block of a database while another process may be writing it (read-only snapshot).
     static func cursor(_ database: URL) -> Checkpoint? {
-        guard FileManager.default.fileExists(atPath: database.path),
-              let reader = try? SQLMirrorReader.open(location: .sqlite(path: database.path), maximumReaders: 1, logger: .disabled) else { return nil }
+        guard FileManager.default.fileExists(atPath: database.path) else { return nil }
+        return cursor(.sqlite(path: database.path))
+    }
+
+    static func cursor(_ database: TestDatabase) -> Checkpoint? {
+        if case .sqlite(let path) = database.location { return cursor(URL(fileURLWithPath: path)) }
+        return cursor(database.location)
+    }
+
+    static func cursor(_ location: DatabaseLocation) -> Checkpoint? {
+        guard let reader = try? SQLMirrorReader.open(location: location, maximumReaders: 1, logger: .disabled) else { return nil }
         defer { reader.pool.close() }
         return try? reader.status().value.synced
     }
@@ -113,7 +126,15 @@ struct MirrorSnapshot: Equatable, Sendable {
 
 /// The arguments every test passes to `sync` / `verify` for a devnode.
 func devnodeArguments(_ devnode: Devnode, db: URL, extra: [String] = []) -> [String] {
-    ["--network", "devnode", "--devnode-info", devnode.infoFile.path, "--db", db.path, "--log-level", "info"] + extra
+    devnodeArguments(devnode, db: db.path, extra: extra)
+}
+
+func devnodeArguments(_ devnode: Devnode, db: TestDatabase, extra: [String] = []) -> [String] {
+    devnodeArguments(devnode, db: db.argument, extra: extra)
+}
+
+func devnodeArguments(_ devnode: Devnode, db: String, extra: [String] = []) -> [String] {
+    ["--network", "devnode", "--devnode-info", devnode.infoFile.path, "--db", db, "--log-level", "info"] + extra
 }
 
 /// Runs `body` with `devnode` and stops the devnode afterwards, also when `body` throws.

@@ -112,6 +112,11 @@ enum IngestBenchmark {
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SQLMirrorStore.open(location: .sqlite(path: dir.appendingPathComponent("bench.sqlite").path), logger: .disabled)
         defer { store.pool.close() }
+        try ingest(p, into: store)
+    }
+
+    /// One full ingest into `store`, a fresh database (SQLite or PostgreSQL).
+    static func ingest(_ p: Prepared, into store: SQLMirrorStore) throws {
         var state = KalypsoState()
         var cursor: Checkpoint?
         var tParse = 0.0, tDecode = 0.0, tReduce = 0.0, tCommit = 0.0

@@ -17,6 +17,8 @@ extension SQLMirrorStore {
         try Self.validate(range, reorgWindow: reorgWindow)
         try pool.write { db in
             let sync = try SyncStateRow.read(db)
+            let replay = sync.cursor.map { range.toBlock <= $0.blockNumber } ?? false
+            try fence.admit(db, found: sync.fenceMark, target: replay ? nil : .init(cursor: range.cursor, reorgsSeen: sync.reorgsSeen))
             if let cursor = sync.cursor {
                 if range.toBlock <= cursor.blockNumber {
                     try checkReplay(range, cursor: cursor, db)

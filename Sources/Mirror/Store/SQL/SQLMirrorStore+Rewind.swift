@@ -14,6 +14,7 @@ extension SQLMirrorStore {
         let now = SyncStateRow.now()
         return try pool.write { db in
             let sync = try SyncStateRow.read(db)
+            try fence.admit(db, found: sync.fenceMark)
             guard let cursor = sync.cursor else {
                 throw MirrorStoreError(.reorgTooDeep, "cannot rewind to block \(blockNumber): nothing has been committed yet")
             }
@@ -24,6 +25,7 @@ extension SQLMirrorStore {
                 throw MirrorStoreError(.reorgTooDeep, "reorg deeper than the window: cannot rewind from block \(cursor.blockNumber) to \(blockNumber) (\(reason)); the undo journal and block window reach back to block \(max(floor, 0)) only. Stop syncing, then either rebuild the database with a fresh sync from the deployment block, or restart with a larger --reorg-window if the node reorganises this deep")
             }
             let keptHash: Hash32 = try kept.decode(Hash32.self, at: 0)
+            fence.expect(.init(cursor: Checkpoint(blockNumber: blockNumber, blockHash: keptHash), reorgsSeen: sync.reorgsSeen + 1))
 
             let undone = try Self.journal(above: blockNumber, db)
             // Restore, per entity, the before-image of the oldest undone block that touched it.

@@ -23,6 +23,8 @@ public final class SQLMirrorStore: MirrorStore {
     let logger: Logger
     /// A parameter buffer reused by every commit (its storage grows to the largest range and stays).
     private var spareArguments: SQLArguments?
+    /// Refuses writes after a reconnect if another writer changed the database meanwhile (PostgreSQL).
+    let fence: WriterFence
 
     func takeArguments() -> SQLArguments {
         let taken = spareArguments ?? SQLArguments(capacity: 4096, byteCapacity: 65536)
@@ -52,21 +54,48 @@ public final class SQLMirrorStore: MirrorStore {
             try pool.withWriter { db in try db.executeScript("PRAGMA wal_autocheckpoint = 10000") }
         }
         let now = SyncStateRow.now()
-        try pool.write { db in try db.execute("UPDATE sync_state SET started_at = \(now) WHERE id = 1") }
+        fence = try pool.write { db in
+            try db.execute("UPDATE sync_state SET started_at = \(now) WHERE id = 1")
+            return WriterFence(db, mark: try SyncStateRow.read(db).fenceMark)
+        }
     }
 
     /// Opens the database at `location` as its only writer: a pool with the writer settings, the writer lock
     /// (waiting for another writer to stop when `waitForWriterLock`), then `init(pool:logger:)`.
+    ///
+    /// The lock is `<file>-writer.lock` for SQLite and, for PostgreSQL, a session advisory lock named after the
+    /// database and schema (`writerLockName`), so mirrors in different schemas never block each other.
+    ///
+    /// - Parameter applicationName: the PostgreSQL `application_name` of the store's sessions; the holder of the
+    ///   writer lock is named by it in a second writer's error (e.g. `kalypso-mirror sync pid 4242 on host-a`).
+    /// - Throws: `DatabaseError` `.writerLockHeld` naming the holder when another writer runs and
+    ///   `waitForWriterLock` is false.
     public static func open(location: DatabaseLocation, waitForWriterLock: Bool = false, maximumReaders: Int = 4,
-                            logger: Logger) throws -> SQLMirrorStore {
+                            applicationName: String = "kalypso-mirror", logger: Logger) throws -> SQLMirrorStore {
         let pool = DatabasePool(location: location, mode: .readWrite, maximumReaders: maximumReaders,
-                                sqlite: sqliteWriterConfiguration, logger: logger)
+                                sqlite: sqliteWriterConfiguration, applicationName: applicationName, logger: logger)
         do {
-            try pool.acquireWriterLock(wait: waitForWriterLock)
+            try pool.acquireWriterLock(name: try writerLockName(pool), wait: waitForWriterLock)
             return try SQLMirrorStore(pool: pool, logger: logger)
         } catch {
             pool.close()
             throw error
+        }
+    }
+
+    /// The name of the writer lock of the mirror in `database` and `schema` (PostgreSQL), e.g.
+    /// `kalypso-mirror.writer/mirror/public`; its advisory key is `PostgresConnection.advisoryLockKey(for:)`.
+    public static func writerLockName(database: String, schema: String) -> String {
+        "kalypso-mirror.writer/\(database)/\(schema)"
+    }
+
+    /// The writer lock's name for the pool's database: per database and schema on PostgreSQL (the schema the
+    /// tables are created in: the first existing one of the session's `search_path`); SQLite ignores it.
+    static func writerLockName(_ pool: DatabasePool) throws -> String {
+        guard pool.dialect == .postgres else { return "kalypso-mirror.writer" }
+        return try pool.withWriter { db in
+            let row = try db.queryOne("SELECT current_database(), coalesce(current_schema(), '')")
+            return writerLockName(database: try row.decode(String.self, at: 0), schema: try row.decode(String.self, at: 1))
         }
     }
 
@@ -115,6 +144,7 @@ public final class SQLMirrorStore: MirrorStore {
     public func recordHead(_ head: UInt64) throws {
         let now = SyncStateRow.now()
         try pool.write { db in
+            try fence.admit(db, found: try SyncStateRow.read(db).fenceMark)
             try db.execute("UPDATE sync_state SET head_block = \(head), head_recorded_at = \(now) WHERE id = 1")
         }
     }

@@ -4,33 +4,58 @@ import Foundation
 @testable import Mirror
 import Telemetry
 
-/// A mirror database file in a fresh temporary directory, removed at the end of `with` — or, with
-/// `KALYPSO_TEST_MIRROR_BACKEND=postgres` and a server (`make test-mirror-postgres`), a fresh schema on PostgreSQL.
+/// Store tests run on every backend of the run: a SQLite file in a fresh temporary directory, and — when the run has
+/// a PostgreSQL server (`KALYPSO_TEST_POSTGRES_URL`; `make test` provides one) — a fresh schema on PostgreSQL.
+/// `KALYPSO_TEST_MIRROR_BACKEND=sqlite|postgres` restricts them to one (`make test-mirror-postgres`).
 enum StoreFixture {
-    /// The PostgreSQL URL when the store tests run on PostgreSQL.
-    static let postgresURL: String? = {
-        let env = ProcessInfo.processInfo.environment
-        guard env["KALYPSO_TEST_MIRROR_BACKEND"] == "postgres", let url = env["KALYPSO_TEST_POSTGRES_URL"], !url.isEmpty else { return nil }
-        return url
+    enum Backend: String, Sendable {
+        case sqlite, postgres
+    }
+
+    /// The backends the store tests run on.
+    static let backends: [Backend] = {
+        switch ProcessInfo.processInfo.environment["KALYPSO_TEST_MIRROR_BACKEND"] {
+        case "sqlite": return [.sqlite]
+        case "postgres": return [.postgres]
+        default: return TestPostgres.url == nil ? [.sqlite] : [.sqlite, .postgres]
+        }
     }()
 
-    /// Calls `body` with a store on a new database and the file's path (empty on PostgreSQL).
+    /// A failure inside a test body, with the backend it ran on.
+    struct BackendFailure: Error, CustomStringConvertible {
+        let backend: Backend
+        let error: any Error
+        var description: String { "on \(backend): \(error)" }
+    }
+
+    /// Calls `body` with a store on a new database, once per backend, and the file's path (empty on PostgreSQL);
+    /// returns the last call's result.
     static func with<T>(_ label: String, _ body: (SQLMirrorStore, String) throws -> T) throws -> T {
-        if let base = postgresURL {
-            let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            let admin = try PostgresConnection(url: base, logger: .disabled)
-            try admin.execute("CREATE SCHEMA \(identifier: name)")
-            let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)"
-            let store = try SQLMirrorStore.open(location: .postgres(url: url), logger: .disabled)
-            defer { store.pool.close(); _ = try? admin.execute("DROP SCHEMA \(identifier: name) CASCADE") }
-            return try body(store, "")
+        var last: T?
+        for backend in backends {
+            do { last = try with(backend, label, body) } catch { throw BackendFailure(backend: backend, error: error) }
         }
-        let dir = try TemporaryDirectory("mirror-\(label)")
-        defer { dir.remove() }
-        let path = dir.file("mirror.sqlite")
-        let store = try SQLMirrorStore.open(location: .sqlite(path: path), logger: .disabled)
-        defer { store.pool.close() }
-        return try body(store, path)
+        guard let last else { throw BackendFailure(backend: .postgres, error: DatabaseError(.invalidLocation, TestPostgres.skipReason)) }
+        return last
+    }
+
+    /// Calls `body` with a store on a new database of `backend`.
+    static func with<T>(_ backend: Backend, _ label: String, _ body: (SQLMirrorStore, String) throws -> T) throws -> T {
+        switch backend {
+        case .postgres:
+            let schema = try ScratchSchema()
+            defer { schema.drop() }
+            let store = try SQLMirrorStore.open(location: .postgres(url: schema.url), logger: .disabled)
+            defer { store.pool.close() }
+            return try body(store, "")
+        case .sqlite:
+            let dir = try TemporaryDirectory("mirror-\(label)")
+            defer { dir.remove() }
+            let path = dir.file("mirror.sqlite")
+            let store = try SQLMirrorStore.open(location: .sqlite(path: path), logger: .disabled)
+            defer { store.pool.close() }
+            return try body(store, path)
+        }
     }
 
     /// Counts the rows of a table.
