@@ -11,14 +11,17 @@ SWIFT_FLAGS  ?=
 RELEASE_BIN  := .build/release/kalypso-mirror
 DEBUG_BIN    := .build/debug/kalypso-mirror
 
-.PHONY: help deps apt-deps venv build release test test-swift demo bench fuzz clean devnode scenario test-devnode bench-devnode
-.PHONY: help deps apt-deps venv build release test test-swift demo bench bench-venv fuzz clean
+.PHONY: help deps apt-deps venv build release test test-swift demo bench bench-venv fuzz clean devnode scenario \
+        test-devnode bench-devnode
 
 help:
-	@echo "make demo   - start a local devnode, drive a scenario and run the mirror against it"
-	@echo "make test   - build and run every test (installs what is missing)"
-	@echo "make bench  - run the benchmarks and print the figures"
+	@echo "make demo   - a local devnode and scenario; the mirror syncing and following it, serving the API, matching"
+	@echo "make test   - build and run every test (installs what is missing; starts a throw-away PostgreSQL)"
+	@echo "make bench  - run the benchmarks and print the figures next to their peers"
 	@echo "make fuzz   - run each libFuzzer target for a bounded time"
+	@echo "narrower:     test-devnode test-kalypso test-matching test-matching-devnode test-operator"
+	@echo "              test-mirror-integration test-mirror-postgres test-postgres test-api"
+	@echo "              bench-matching bench-api bench-http devnode scenario embed check-embedded"
 
 # ---- dependencies ---------------------------------------------------------------------------
 apt-deps:
