@@ -8,5 +8,5 @@ enum BenchmarkRegistry {
         LogDecoderBenchmark.entry,
         IngestBenchmark.entry,
         CatchupBenchmark.entry,
-    ] + PrimitivesBenchmark.entries
+    ] + PrimitivesBenchmark.entries + IngestStageBenchmarks.entries
 }
