@@ -19,7 +19,7 @@ public enum RangeReducer {
             let blockClock = clock(block)
             // One change set per block: each entity's value before the block's first transaction touched it, and its
             // value after the last (one journal across the block's transactions, nothing to merge).
-            let transactions = TransactionLogs.group(Array(logs[start..<end]), clock: { _ in blockClock })
+            let transactions = TransactionLogs.group(logs[start..<end], clock: { _ in blockClock })
             let reduction = KalypsoReducer.applyBlock(transactions, to: &state)
             issues += reduction.issues
             if !reduction.changeSet.isEmpty {
