@@ -113,7 +113,7 @@ postgres-deps:
 test-mirror-postgres: apt-deps postgres-deps
 	swift build --build-tests $(SWIFT_FLAGS)
 	KALYPSO_TEST_MIRROR_BACKEND=postgres Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) --no-parallel \
-	  --filter 'SQLMirrorStoreTests|MirrorReaderTests'
+	  --filter 'SQLMirrorStoreTests|MirrorReaderTests|BackfillModeTests'
 # ---- HTTP server benchmark (issue 7; standalone, not part of `bench` yet) -------------------
 # wrk against http-bench-server and against nginx serving the same body; DURATION=seconds (default 30).
 .PHONY: bench-http
