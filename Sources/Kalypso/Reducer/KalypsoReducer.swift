@@ -113,15 +113,17 @@ struct TransactionApplier {
     init(_ transaction: TransactionLogs, generatorOf: (UInt256) -> Address?) {
         var logs = transaction.logs
         var orderIssues: [InconsistencyError] = []
-        if let first = logs.first {
-            if logs.contains(where: { $0.position.transactionHash != first.position.transactionHash || $0.position.blockHash != first.position.blockHash }) {
+        if !logs.isEmpty {
+            // Positions only (a `KalypsoLog` is large: no copies of whole logs).
+            let first = logs[0].position
+            if logs.contains(where: { $0.position.transactionHash != first.transactionHash || $0.position.blockHash != first.blockHash }) {
                 orderIssues.append(InconsistencyError(.logOrder, .warning,
-                    "the logs passed as one transaction (starting at \(first.position)) belong to several transactions; lock attribution may be wrong. Group logs with TransactionLogs.group.",
-                    at: first.position))
+                    "the logs passed as one transaction (starting at \(first)) belong to several transactions; lock attribution may be wrong. Group logs with TransactionLogs.group.",
+                    at: first))
             }
-            if !zip(logs, logs.dropFirst()).allSatisfy({ $0.position.logIndex < $1.position.logIndex }) {
+            if !logs.indices.dropFirst().allSatisfy({ logs[$0 - 1].position.logIndex < logs[$0].position.logIndex }) {
                 orderIssues.append(InconsistencyError(.logOrder, .warning,
-                    "the logs of \(first.position) are not in log order; applying them sorted by logIndex.", at: first.position))
+                    "the logs of \(first) are not in log order; applying them sorted by logIndex.", at: first))
                 logs.sort { $0.position.logIndex < $1.position.logIndex }
             }
         }
@@ -132,6 +134,8 @@ struct TransactionApplier {
     }
 
     mutating func run() {
+        // A local reference to the logs: `apply(logs[i])` on `self.logs` would copy each log out of `self` first.
+        let logs = self.logs
         for i in logs.indices {
             index = i
             position = logs[i].position
