@@ -118,7 +118,7 @@ postgres-deps:
 test-mirror-postgres: apt-deps postgres-deps venv
 	swift build --build-tests $(SWIFT_FLAGS)
 	KALYPSO_TEST_MIRROR_BACKEND=postgres Scripts/pg-test-server run -- swift test --skip-build $(SWIFT_FLAGS) \
-	  --filter 'SQLMirrorStoreTests|MirrorReaderTests|PostgresWriterTests|MirrorIntegrationTests'
+	  --filter 'SQLMirrorStoreTests|MirrorReaderTests|BackfillModeTests|PostgresWriterTests|MirrorIntegrationTests'
 # ---- HTTP server benchmark (issue 7; standalone, not part of `bench` yet) -------------------
 # wrk against http-bench-server and against nginx serving the same body; DURATION=seconds (default 30).
 .PHONY: bench-http

@@ -9,5 +9,5 @@ enum BenchmarkRegistry {
         IngestBenchmark.entry,
         IngestPostgresBenchmark.entry,
         CatchupBenchmark.entry,
-    ] + PrimitivesBenchmark.entries
+    ] + PrimitivesBenchmark.entries + IngestStageBenchmarks.entries
 }

@@ -34,6 +34,9 @@ public struct SQLiteConfiguration: Sendable {
     public var statementCacheCapacity = 128
     /// Page cache size in KiB (`PRAGMA cache_size = -N`); nil keeps SQLite's default (2 MiB).
     public var cacheSizeKiB: Int?
+    /// The page size of a database file this writer creates (`PRAGMA page_size`, a power of two from 512 to 65536);
+    /// nil keeps SQLite's default (4096). An existing file keeps the page size it was created with.
+    public var pageSize: Int?
 
     /// The defaults described above.
     public init() {}

@@ -50,6 +50,10 @@ public final class SQLiteConnection: DatabaseConnection, TransactionControl {
 
     private func configure(_ handle: OpaquePointer) throws {
         sqlite3_busy_timeout(handle, configuration.busyTimeoutMilliseconds)
+        if !configuration.readOnly, let size = configuration.pageSize {
+            // Takes effect only while the file is still empty (before WAL mode and the first table); later a no-op.
+            try executeScript("PRAGMA page_size = \(size)")
+        }
         if !configuration.readOnly {
             let mode = try query("PRAGMA journal_mode = WAL").first.flatMap { try? $0.decode(String.self, at: 0) } ?? "?"
             guard mode.lowercased() == "wal" else {

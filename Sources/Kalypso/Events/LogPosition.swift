@@ -94,17 +94,21 @@ public struct TransactionLogs: Hashable, Sendable {
     /// Splits an ordered log stream into transactions (consecutive logs with the same block hash and transaction
     /// hash), all with the same `clock` provider.
     public static func group(_ logs: [KalypsoLog], clock: (LogPosition) -> UInt256? = { _ in nil }) -> [TransactionLogs] {
+        group(logs[...], clock: clock)
+    }
+
+    /// `group` over a part of an array (no copy of the part first). Each log is copied once, into its transaction.
+    public static func group(_ logs: ArraySlice<KalypsoLog>, clock: (LogPosition) -> UInt256? = { _ in nil }) -> [TransactionLogs] {
         var out: [TransactionLogs] = []
-        var current: [KalypsoLog] = []
-        for log in logs {
-            if let last = current.last,
-               last.position.transactionHash != log.position.transactionHash || last.position.blockHash != log.position.blockHash {
-                out.append(TransactionLogs(logs: current, clock: clock(last.position)))
-                current = []
-            }
-            current.append(log)
+        var start = logs.startIndex
+        while start < logs.endIndex {
+            // Compare fields in place (a `KalypsoLog` is large; copying one per step costs more than the comparison).
+            var end = start + 1
+            while end < logs.endIndex, logs[end].position.transactionHash == logs[start].position.transactionHash,
+                  logs[end].position.blockHash == logs[start].position.blockHash { end += 1 }
+            out.append(TransactionLogs(logs: Array(logs[start..<end]), clock: clock(logs[end - 1].position)))
+            start = end
         }
-        if let last = current.last { out.append(TransactionLogs(logs: current, clock: clock(last.position))) }
         return out
     }
 }

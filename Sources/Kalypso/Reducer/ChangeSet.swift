@@ -130,9 +130,12 @@ struct Journal {
     func changeSet(from state: KalypsoState) -> ChangeSet {
         var changes: [EntityChange] = []
         changes.reserveCapacity(entries.count)
-        for (key, old) in entries {
-            let new = state.value(for: key)
-            if old != new, let change = EntityChange(key: key, before: old, after: new) { changes.append(change) }
+        // By index: an entry holds a whole entity value; iterating by value would copy each one first.
+        for i in entries.indices {
+            let new = state.value(for: entries[i].key)
+            if entries[i].before != new, let change = EntityChange(key: entries[i].key, before: entries[i].before, after: new) {
+                changes.append(change)
+            }
         }
         return ChangeSet(uncheckedChanges: changes)
     }

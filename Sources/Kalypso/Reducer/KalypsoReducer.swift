@@ -57,6 +57,24 @@ public enum KalypsoReducer {
         return merged
     }
 
+    /// Applies the transactions of one block in order and returns the block's change set — each entity's value before
+    /// the block's first touch and after its last, in first-touch order, entities that ended where they started left
+    /// out — with every issue. One journal for the whole block: no per-transaction change sets to merge.
+    public static func applyBlock(_ transactions: [TransactionLogs], to state: inout KalypsoState) -> (changeSet: ChangeSet, issues: [InconsistencyError]) {
+        var journal = Journal()
+        var issues: [InconsistencyError] = []
+        for transaction in transactions {
+            var applier = TransactionApplier(transaction, generatorOf: { state.asks[$0]?.generator })
+            swap(&applier.state, &state)
+            swap(&applier.journal, &journal)
+            applier.run()
+            swap(&applier.journal, &journal)
+            swap(&applier.state, &state)
+            issues += applier.issues
+        }
+        return (journal.changeSet(from: state), issues)
+    }
+
     /// Records that `freezeMarket(marketId)` ran (it emits no event, §4.4): the sync layer sees it in calldata
     /// (`0x787fb04b`) or in a pinned `marketData(m).creator` read. Sets `frozen` and clears `creator`, as the
     /// contract does. Goes through the same journal, so it can be undone with the block.
@@ -95,15 +113,17 @@ struct TransactionApplier {
     init(_ transaction: TransactionLogs, generatorOf: (UInt256) -> Address?) {
         var logs = transaction.logs
         var orderIssues: [InconsistencyError] = []
-        if let first = logs.first {
-            if logs.contains(where: { $0.position.transactionHash != first.position.transactionHash || $0.position.blockHash != first.position.blockHash }) {
+        if !logs.isEmpty {
+            // Positions only (a `KalypsoLog` is large: no copies of whole logs).
+            let first = logs[0].position
+            if logs.contains(where: { $0.position.transactionHash != first.transactionHash || $0.position.blockHash != first.blockHash }) {
                 orderIssues.append(InconsistencyError(.logOrder, .warning,
-                    "the logs passed as one transaction (starting at \(first.position)) belong to several transactions; lock attribution may be wrong. Group logs with TransactionLogs.group.",
-                    at: first.position))
+                    "the logs passed as one transaction (starting at \(first)) belong to several transactions; lock attribution may be wrong. Group logs with TransactionLogs.group.",
+                    at: first))
             }
-            if !zip(logs, logs.dropFirst()).allSatisfy({ $0.position.logIndex < $1.position.logIndex }) {
+            if !logs.indices.dropFirst().allSatisfy({ logs[$0 - 1].position.logIndex < logs[$0].position.logIndex }) {
                 orderIssues.append(InconsistencyError(.logOrder, .warning,
-                    "the logs of \(first.position) are not in log order; applying them sorted by logIndex.", at: first.position))
+                    "the logs of \(first) are not in log order; applying them sorted by logIndex.", at: first))
                 logs.sort { $0.position.logIndex < $1.position.logIndex }
             }
         }
@@ -114,6 +134,8 @@ struct TransactionApplier {
     }
 
     mutating func run() {
+        // A local reference to the logs: `apply(logs[i])` on `self.logs` would copy each log out of `self` first.
+        let logs = self.logs
         for i in logs.indices {
             index = i
             position = logs[i].position

@@ -66,8 +66,9 @@ struct AttributionPlan {
             return list.remove(at: i)
         }
 
-        for (i, log) in logs.enumerated() {
-            switch log.event {
+        // By index: a `KalypsoLog` is large, and `enumerated()` would copy each one.
+        for i in logs.indices {
+            switch logs[i].event {
             case .stakeLockImposed(let e): stakeImposed.append(Pending(index: i, generator: e.generator, amount: e.stake))
             case .computeLockImposed(let e): computeImposed.append(Pending(index: i, generator: e.generator, amount: e.compute))
             case .stakeLockReleased(let e): stakeReleased.append(Pending(index: i, generator: e.generator, amount: e.stake))
@@ -89,16 +90,16 @@ struct AttributionPlan {
                 assignedHere[e.askId] = e.generator
                 let s = take(&stakeImposed, for: e.generator), c = take(&computeImposed, for: e.generator)
                 byAskEvent[i] = LockAttribution(kind: .imposed, askId: e.askId, generator: e.generator,
-                                                stake: s?.amount, compute: c?.amount, position: log.position)
+                                                stake: s?.amount, compute: c?.amount, position: logs[i].position)
             case .proofCreated(let e):
-                byAskEvent[i] = Self.release(e.askId, at: log.position, assignedHere[e.askId] ?? generatorOf(e.askId),
+                byAskEvent[i] = Self.release(e.askId, at: logs[i].position, assignedHere[e.askId] ?? generatorOf(e.askId),
                                              &stakeReleased, &computeReleased, take)
             case .invalidInputsDetected(let e):
-                byAskEvent[i] = Self.release(e.askId, at: log.position, assignedHere[e.askId] ?? generatorOf(e.askId),
+                byAskEvent[i] = Self.release(e.askId, at: logs[i].position, assignedHere[e.askId] ?? generatorOf(e.askId),
                                              &stakeReleased, &computeReleased, take)
             case .proofNotGenerated(let e):
                 byAskEvent[i] = LockAttribution(kind: .slashed, askId: e.askId, generator: nil, stake: nil, compute: nil,
-                                                position: log.position)
+                                                position: logs[i].position)
                 lastSlash = i
             default:
                 break

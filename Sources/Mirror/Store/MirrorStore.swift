@@ -111,4 +111,12 @@ public protocol MirrorStore: AnyObject {
     func rewind(to blockNumber: UInt64, reason: String) throws -> [ChangeSet]
     /// Records the node's latest head (for status and lag).
     func recordHead(_ head: UInt64) throws
+    /// Bulk loading on (a backfill far behind the head: the store may defer maintenance that only readers need) or
+    /// off (near the head: everything a reader needs is in place again). Idempotent; a no-op by default.
+    func setBackfilling(_ on: Bool) throws
+}
+
+extension MirrorStore {
+    /// No bulk-load mode: nothing to switch.
+    public func setBackfilling(_ on: Bool) throws {}
 }

@@ -28,6 +28,8 @@ public actor MirrorSync {
     private var machine: SyncStateMachine
     private var state: KalypsoState
     private var head: UInt64?
+    /// The store's bulk-load mode as last set (nil: not set in this run).
+    private var backfilling: Bool?
     private var fetched: FetchedRange?
     private var prefetch: (request: RangeRequest, task: Task<FetchedRange, any Error>)?
     private let stopFlag = Atomic<Bool>(false)
@@ -143,7 +145,7 @@ public actor MirrorSync {
                 logger.critical("sync stopped: \(writerLost.message)")
                 throw writerLost
             }
-            if stopRequested { return .stopped }
+            if stopRequested { leaveBackfill(); return .stopped }
             switch action {
             case .fetchHead:
                 action = await fetchHead()
@@ -162,6 +164,7 @@ public actor MirrorSync {
                 await sleep(duration)
                 action = machine.wokeUp()
             case .finished:
+                leaveBackfill()
                 return .finished
             case .fail(let error):
                 metrics?.increment(MirrorMetrics.deepReorgs)
@@ -230,6 +233,17 @@ public actor MirrorSync {
         return next
     }
 
+    /// Ends the store's bulk-load mode when a run ends in it (a run to a block far below the head, a stop).
+    private func leaveBackfill() {
+        guard backfilling == true else { return }
+        do {
+            try store.setBackfilling(false)
+            backfilling = false
+        } catch {
+            logger.warning("could not end the store's backfill mode; the next run ends it", [("error", "\(error)")])
+        }
+    }
+
     /// The matching-engine key the mirror knows now (enrichment checks relay signatures against it).
     private var matchingEngineKey: [UInt8]? { state.matchingEngineKey(proofMarketplace: deployment.proofMarketplace)?.publicKey }
 
@@ -267,6 +281,12 @@ public actor MirrorSync {
                                  signatureChecks: data.signatureChecks, issues: issues, changesByBlock: changes,
                                  rawLogs: data.eventLogs, clock: UInt256(toHeader.l1BlockNumber ?? toHeader.number))
         do {
+            // Bulk loading while more than one more range (and ≥ 1,000 blocks) lies between this range and the head.
+            let far = head.map { $0 - min($0, request.range.upperBound) > max(machine.sizer.span, 1_000) } ?? false
+            if far != backfilling {
+                try store.setBackfilling(far)
+                backfilling = far
+            }
             try store.commit(commit, reorgWindow: reorgWindow)
             stages.lap("commit")
         } catch {

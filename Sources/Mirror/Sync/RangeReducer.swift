@@ -18,36 +18,12 @@ public enum RangeReducer {
             while end < logs.count, logs[end].position.blockNumber == block { end += 1 }
             let blockClock = clock(block)
             // One change set per block: each entity's value before the block's first transaction touched it, and its
-            // value now (cheaper than merging the transactions' change sets pairwise).
-            let transactions = TransactionLogs.group(Array(logs[start..<end]), clock: { _ in blockClock })
-            if transactions.count == 1 {
-                let reduction = KalypsoReducer.apply(transactions[0], to: &state)
-                issues += reduction.issues
-                if !reduction.changeSet.isEmpty {
-                    changes.append(BlockChanges(blockNumber: block, blockHash: logs[start].position.blockHash, changes: reduction.changeSet))
-                }
-                start = end
-                continue
-            }
-            var firstBefore: [EntityKey: EntityValue?] = [:]
-            var order: [EntityKey] = []
-            for transaction in transactions {
-                let reduction = KalypsoReducer.apply(transaction, to: &state)
-                issues += reduction.issues
-                for change in reduction.changeSet.changes where firstBefore.index(forKey: change.key) == nil {
-                    firstBefore[change.key] = .some(change.before)
-                    order.append(change.key)
-                }
-            }
-            var blockChanges: [EntityChange] = []
-            blockChanges.reserveCapacity(order.count)
-            for key in order {
-                let before = firstBefore[key] ?? nil
-                let after = state.value(for: key)
-                if before != after, let change = EntityChange(key: key, before: before, after: after) { blockChanges.append(change) }
-            }
-            if !blockChanges.isEmpty, let set = ChangeSet(changes: blockChanges) {
-                changes.append(BlockChanges(blockNumber: block, blockHash: logs[start].position.blockHash, changes: set))
+            // value after the last (one journal across the block's transactions, nothing to merge).
+            let transactions = TransactionLogs.group(logs[start..<end], clock: { _ in blockClock })
+            let reduction = KalypsoReducer.applyBlock(transactions, to: &state)
+            issues += reduction.issues
+            if !reduction.changeSet.isEmpty {
+                changes.append(BlockChanges(blockNumber: block, blockHash: logs[start].position.blockHash, changes: reduction.changeSet))
             }
             start = end
         }

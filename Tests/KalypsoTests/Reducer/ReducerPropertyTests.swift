@@ -115,6 +115,34 @@ import EthereumKit
         }
     }
 
+    /// `applyBlock` over several transactions gives the state of applying them one by one, and the change set of
+    /// merging theirs: the same before and after per entity, in first-touch order.
+    @Test(arguments: seeds)
+    func applyBlockEqualsMergedTransactions(seed: UInt64) {
+        var s = Scenario(seed: seed)
+        for _ in 0..<Self.steps { _ = s.step() }
+        let history = s.chain.history, transactions = s.chain.transactions
+        #expect(history.count == transactions.count && history.count > 100)
+        var rng = SplitMix64(seed: seed ^ 0xb10c)
+        var i = 0, blocks = 0
+        while i < history.count {
+            let end = min(i + 1 + Int(rng.next() % 6), history.count)
+            var state = history[i].before
+            let block = KalypsoReducer.applyBlock(Array(transactions[i..<end]), to: &state)
+            let merged = history[i..<end].reduce(ChangeSet()) { $0.merged(with: $1.reduction.changeSet) }
+            #expect(state == (end < history.count ? history[end].before : s.chain.state))
+            #expect(Dictionary(uniqueKeysWithValues: block.changeSet.changes.map { ($0.key, $0) })
+                    == Dictionary(uniqueKeysWithValues: merged.changes.map { ($0.key, $0) }))
+            #expect(block.issues == history[i..<end].flatMap(\.reduction.issues))
+            var undone = state
+            undone.undo(block.changeSet)
+            #expect(undone == history[i].before)
+            i = end
+            blocks += 1
+        }
+        #expect(blocks > 20)
+    }
+
     /// Same input, same output: replaying the recorded transactions on a fresh state gives identical results.
     @Test(arguments: seeds)
     func deterministic(seed: UInt64) {

@@ -90,6 +90,8 @@ struct Chain {
     /// The G1 clock of the next block.
     var clock: UInt256? = 1000
     var history: [(before: KalypsoState, reduction: TransactionReduction)] = []
+    /// The applied transactions, in order (one per `history` entry).
+    var transactions: [TransactionLogs] = []
 
     /// Applies `logs` as one transaction in a new block and advances block and clock by one.
     @discardableResult
@@ -101,8 +103,10 @@ struct Chain {
                        emitter: log.0, event: log.1)
         }
         let before = state
-        let reduction = KalypsoReducer.apply(TransactionLogs(logs: kalypsoLogs, clock: clock), to: &state)
+        let transaction = TransactionLogs(logs: kalypsoLogs, clock: clock)
+        let reduction = KalypsoReducer.apply(transaction, to: &state)
         history.append((before, reduction))
+        transactions.append(transaction)
         block += 1
         clock = clock.map { $0 + .one }
         return reduction

@@ -35,10 +35,17 @@ public final class SQLMirrorStore: MirrorStore {
     func returnArguments(_ arguments: SQLArguments) { spareArguments = arguments }
 
     /// The SQLite settings of the store's writer: the defaults (WAL, `synchronous=NORMAL`) with a 64 MiB page cache,
-    /// so index pages of large backfills stay in memory.
+    /// so index pages of large backfills stay in memory, and 16 KiB pages for new files (a range appends ~400 bytes
+    /// per event: a quarter of the WAL frames, page writes and B-tree splits of 4 KiB pages; measured on the
+    /// 200,003-log recorded chain: commit CPU 1.49 s → 1.12 s).
+    ///
+    /// `synchronous=NORMAL` keeps the mirror crash-safe: a commit is atomic, and the cursor is written in the same
+    /// transaction as the range's rows, so after a power loss that drops the last commits the cursor falls back with
+    /// them and the sync fetches those blocks again.
     public static var sqliteWriterConfiguration: SQLiteConfiguration {
         var c = SQLiteConfiguration()
         c.cacheSizeKiB = 64 * 1024
+        c.pageSize = 16 * 1024
         return c
     }
 
@@ -51,7 +58,10 @@ public final class SQLMirrorStore: MirrorStore {
         if pool.dialect == .sqlite {
             // Checkpoint the WAL every ~40 MB instead of ~4 MB: pages rewritten by every range (asks, generators,
             // indexes) are copied into the database file once per checkpoint, not once per range.
-            try pool.withWriter { db in try db.executeScript("PRAGMA wal_autocheckpoint = 10000") }
+            try pool.withWriter { db in
+                let pageSize = try db.queryValue("PRAGMA page_size", as: Int.self)
+                try db.executeScript("PRAGMA wal_autocheckpoint = \(40 * 1024 * 1024 / max(512, pageSize))")
+            }
         }
         let now = SyncStateRow.now()
         fence = try pool.write { db in
