@@ -23,7 +23,7 @@ enum MirrorOptions {
         let layer = try flags(&arguments)
         do {
             return try ConfigurationLoader(flags: layer, environment: ProcessInfo.processInfo.environment).load(scope)
-        } catch let e as ConfigurationError {
+        } catch let e {
             throw CLIError.usage(e.message)
         }
     }

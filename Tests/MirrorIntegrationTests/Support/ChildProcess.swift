@@ -16,8 +16,8 @@ final class ChildProcess: @unchecked Sendable {
         self.label = label
         stdoutURL = directory.appendingPathComponent("\(label).out")
         stderrURL = directory.appendingPathComponent("\(label).err")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment

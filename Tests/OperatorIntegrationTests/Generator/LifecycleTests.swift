@@ -24,7 +24,7 @@ extension OperatorIntegrationTests {
             let w = try TestWorld.get()
             let key = try await w.account("register")
             let reward = Address(hi: 0, mid: 0, lo: 0x5EED)
-            let data = try w.node.path("generator.json")
+            let data = w.node.path("generator.json")
             try "{\"name\":\"from a file\"}\n".write(toFile: data, atomically: true, encoding: .utf8)
             let run = try w.cli(["generator", "register", "--reward-address", reward.checksummed, "--declared-compute", "8",
                                  "--initial-stake", "100.5", "--data", "@" + data, "--approve", "--json"], key: key)

@@ -59,7 +59,7 @@ extension OperatorIntegrationTests {
             do {
                 _ = try await w.session.sender.execute(prepared, options: options)
                 Issue.record("the second registration did not revert")
-            } catch let e as OperatorError {
+            } catch let e {
                 #expect(e.code == .transactionReverted && e.transactionHash == prepared.hash)
                 #expect(e.message.contains("GeneratorAlreadyExists()") && e.message.contains("reverted in block"), "\(e.message)")
             }
@@ -69,7 +69,7 @@ extension OperatorIntegrationTests {
             do {
                 _ = try await w.session.sender.execute(starved, options: options)
                 Issue.record("30000 gas was enough")
-            } catch let e as OperatorError {
+            } catch let e {
                 #expect(e.code == .transactionReverted && e.message.contains("ran out of gas"), "\(e.message)")
             }
         }
@@ -96,7 +96,7 @@ extension OperatorIntegrationTests {
             do {
                 _ = try await w.session.sender.waitForReceipt(tx, options: quick)
                 Issue.record("a pending transaction had a receipt")
-            } catch let e as OperatorError {
+            } catch let e {
                 #expect(e.code == .timeout && e.message.contains("it may still be mined"))
             }
             try await w.setup.mine(1)
@@ -120,7 +120,7 @@ extension OperatorIntegrationTests {
             do {
                 _ = try await w.session.sender.waitForReceipt(lost, options: patient)
                 Issue.record("a dropped transaction had a receipt")
-            } catch let e as OperatorError {
+            } catch let e {
                 #expect(e.code == .dropped && e.message.contains("nonce \(lost.nonce) is still unused"), "\(e.message)")
             }
             // Replaced: mined, rewound, and another transaction takes the same nonce.
@@ -133,7 +133,7 @@ extension OperatorIntegrationTests {
             do {
                 _ = try await w.session.sender.waitForReceipt(first, options: patient)
                 Issue.record("the replaced transaction had a receipt")
-            } catch let e as OperatorError {
+            } catch let e {
                 #expect(e.code == .replaced && e.message.contains("another transaction with nonce \(first.nonce)"), "\(e.message)")
             }
         }
