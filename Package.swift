@@ -66,17 +66,28 @@ let package = Package(
         .executableTarget(name: "KalypsoBench", dependencies: ["EthereumKit", "CSecp256k1", "Kalypso", "Matching", "Telemetry", "Mirror", "JSONRPC",
                                                                "Database", "HTTPServer"]),
 
-        // MARK: Unit tests (no network, no servers).
-        .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
+        // MARK: Test support (test-only libraries, never linked into the executable).
         .target(name: "DatabaseTestSupport", dependencies: ["Database", "EthereumKit", "Telemetry"], path: "Tests/DatabaseTestSupport",
                 exclude: ["Fixtures"]),
-        .testTarget(name: "DatabaseTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
-
-        // MARK: Integration tests (need a server; `make test-postgres` starts one).
-        .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "Telemetry", "EthereumKit"]),
-        // A raw-socket HTTP/1.1 test client shared by HTTPServerTests and APITests.
+        // A raw-socket HTTP/1.1 test client shared by HTTPServerTests, APITests and MirrorIntegrationTests.
         .target(name: "HTTPTestSupport", path: "Tests/HTTPTestSupport"),
+
+        // MARK: Unit tests, one per target (no node; in-process servers on 127.0.0.1 port 0 and temp SQLite files only;
+        // the store suites also run on PostgreSQL when `make test` provides one).
+        .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
+        // JSONRPCTests also starts in-process HTTP servers (FaultInjection).
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),
+        .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
+        // MirrorTests: decoding, enrichment, store and sync (RPCChainReader tests use an in-process FaultInjection server).
+        .testTarget(name: "MirrorTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "FaultInjection", "Database",
+                                                        "DatabaseTestSupport", "Telemetry"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
+        // MatchRunnerTests: the relayer against a local fake chain (the contract's predicate on a KalypsoState).
+        .testTarget(name: "MatchRunnerTests", dependencies: ["MatchRunner", "Matching", "Mirror", "Operator", "Kalypso", "EthereumKit",
+                                                             "JSONRPC", "Telemetry"]),
+        .testTarget(name: "OperatorTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "Telemetry", "EthereumKit"]),
         // APITests: the API over stores built in temp SQLite files (reducer-made ranges); responses validated against
         // /openapi.json by Tests/APITests/validate_openapi.py (openapi-spec-validator + jsonschema, `make api-venv`).
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "HTTPTestSupport", "Mirror", "Kalypso", "EthereumKit",
@@ -84,22 +95,14 @@ let package = Package(
                     exclude: ["requirements.txt", "validate_openapi.py"]),
         // CLI tests run the built .build/debug/kalypso-mirror (swift build --build-tests builds it).
         .testTarget(name: "KalypsoMirrorCLITests", dependencies: ["EthereumKit", "FaultInjection"]),
-        .testTarget(name: "KalypsoTests", dependencies: ["Kalypso", "EthereumKit"]),
-        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Kalypso", "EthereumKit", "Telemetry"]),
-        // MatchRunnerTests: the relayer against a local fake chain (the contract's predicate on a KalypsoState; no node).
-        .testTarget(name: "MatchRunnerTests", dependencies: ["MatchRunner", "Matching", "Mirror", "Operator", "Kalypso", "EthereumKit",
-                                                             "JSONRPC", "Telemetry"]),
         .testTarget(name: "KalypsoBenchTests", dependencies: ["KalypsoBench", "EthereumKit"]),
-        // JSONRPCTests also starts in-process HTTP servers (FaultInjection) on 127.0.0.1, port 0.
-        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),
-        // MirrorTests: unit tests of decoding, enrichment, store and sync (no node; RPCChainReader tests use an
-        // in-process FaultInjection server on 127.0.0.1, port 0; the store's tests use SQLite files in temp folders).
-        .testTarget(name: "MirrorTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "FaultInjection", "Database",
-                                                        "DatabaseTestSupport", "Telemetry"]),
-        // Operator: unit tests (no node); integration tests start a devnode subprocess (port 0) and run the CLI binary.
-        .testTarget(name: "OperatorTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC"]),
+
+        // MARK: Integration tests (a real server or node; each skips with a reason when it is missing).
+        // PostgresIntegrationTests: the database layer on the PostgreSQL that `make test` starts (Scripts/pg-test-server).
+        .testTarget(name: "PostgresIntegrationTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
+        // OperatorIntegrationTests: a devnode subprocess (port 0) and the CLI binary.
         .testTarget(name: "OperatorIntegrationTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC", "Telemetry"]),
-        // MirrorIntegrationTests: the mirror against the devnode (started as a subprocess; skipped without .venv).
+        // MirrorIntegrationTests: the mirror, API and matching engine against devnode subprocesses, on SQLite and PostgreSQL.
         .testTarget(name: "MirrorIntegrationTests", dependencies: ["Mirror", "Kalypso", "EthereumKit", "JSONRPC", "Database",
                                                                    "DatabaseTestSupport", "FaultInjection", "Telemetry", "API", "HTTPTestSupport"],
                     exclude: ["Fixtures"]),
