@@ -131,10 +131,12 @@ class Activity:
     # ---- provers ------------------------------------------------------------------------------
 
     def prove_assigned(self) -> list[int]:
-        """Submits a proof for every open ask of ours assigned to one of our generators (from its own wallet)."""
+        """Submits a proof for every open ask of ours assigned to one of our generators: one `submitProofs` batch per
+        generator from its own wallet, so a prove round mines at most one block per generator (proving one task per
+        block let the tasks proved last cross their deadline while the others were mined)."""
         k = self.k
         by_address = {g.address.lower(): g for g in self.gens}
-        proved = []
+        batches: dict[str, list[int]] = {}
         for a in sorted(self.open):
             state = k.ask_state(a)
             if state == CREATE:
@@ -142,17 +144,30 @@ class Activity:
             if state == ASSIGNED:
                 g = by_address.get(k.ask(a)[3].lower())
                 if g is not None:
-                    res = k.submit_proof(g, a, b"proof")
-                    if res.ok:
-                        proved.append(a)
-                        self.proved_by[g.address] = self.proved_by.get(g.address, 0) + 1
-                    else:
-                        self.failed["submitProof:" + (res.error_name or "unknown")] = \
-                            self.failed.get("submitProof:" + (res.error_name or "unknown"), 0) + 1
-                        continue
+                    batches.setdefault(g.address, []).append(a)
+                    continue
             self.open.discard(a)
+        proved = []
+        for g in self.gens:
+            asks = batches.get(g.address, [])
+            if not asks:
+                continue
+            res = k.submit_proofs(g, asks, [b"proof"] * len(asks))
+            done = asks if res.ok else []
+            if not res.ok:  # one at a time, to prove the others and count what failed
+                for a in asks:
+                    one = k.submit_proof(g, a, b"proof")
+                    if one.ok:
+                        done.append(a)
+                    else:
+                        key = "submitProof:" + (one.error_name or "unknown")
+                        self.failed[key] = self.failed.get(key, 0) + 1
+            for a in done:
+                self.open.discard(a)
+            self.proved_by[g.address] = self.proved_by.get(g.address, 0) + len(done)
+            proved += done
         self.proved += proved
-        return proved
+        return sorted(proved)
 
     def counts(self) -> dict:
         by_state: dict[str, int] = {}

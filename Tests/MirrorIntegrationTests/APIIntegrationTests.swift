@@ -218,74 +218,77 @@ extension MirrorIntegrationTests {
     /// `sync --serve` following a devnode while a scenario drives it: the API answers throughout, every answer names
     /// a block of the chain (number and hash as the node has them) and the blocks never go back; once the scenario
     /// ends the API catches up, `/readyz` answers 200, and `/metrics` carries the sync's, the RPC client's, the
-    /// database's and the HTTP server's families. SIGTERM stops sync and server cleanly.
-    @Test func syncServeAnswersWhileItFollowsTheChain() async throws {
-        let dir = try Project.temporaryDirectory("sync-serve")
+    /// database's and the HTTP server's families. SIGTERM stops sync and server cleanly. On each backend: with
+    /// PostgreSQL the API reads the server's snapshots while the same process writes.
+    @Test(arguments: Backend.available)
+    func syncServeAnswersWhileItFollowsTheChain(_ backend: Backend) async throws {
+        let dir = try Project.temporaryDirectory("sync-serve-\(backend)")
         try await using(try await Devnode(directory: dir)) { devnode in
-            let db = dir.appendingPathComponent("served.sqlite")
-            let follower = try MirrorCLI.spawn(["sync", "--serve", "--listen", "127.0.0.1:0", "--threads", "2"]
-                                               + devnodeArguments(devnode, db: db, extra: ["--poll-interval", "50ms"]),
-                                               in: dir, label: "sync-serve")
-            var port: UInt16?
-            try await waitUntil("sync --serve prints its address") {
-                let first = follower.stdout.split(separator: "\n").first.map(String.init) ?? ""
-                port = first.hasPrefix("listening http://127.0.0.1:") ? first.split(separator: ":").last.flatMap { UInt16($0) } : nil
-                return port != nil || !follower.isRunning
-            }
-            let api = try #require(port, "sync --serve: \(follower.stderr.suffix(2000))")
-
-            let flag = DoneFlag()
-            let scenario = Task { () async throws -> Void in
-                defer { flag.set() }
-                _ = try await devnode.scenario(seed: 4, ops: 60)
-            }
-            var lastBlock: UInt64 = 0
-            var answers = 0
-            var hashes: [UInt64: Hash32] = [:]
-            while true {
-                let done = flag.isSet
-                for target in ["/v1/status", "/v1/generators?limit=1000", "/v1/markets"] {
-                    let response = try fetch(api, target)
-                    if response.status == 503 { continue }  // nothing committed yet
-                    #expect(response.status == 200, "\(target): \(response.text.prefix(500))")
-                    let json = try JSONObject(response)
-                    if json.isNull("block") { continue }  // /v1/status before the first commit
-                    let b = try json.object("block")
-                    let number = UInt64(try b.int("number")), hash = try Hash32(hex: try b.string("hash"))
-                    #expect(number >= lastBlock, "\(target) went back from block \(lastBlock) to \(number)")
-                    lastBlock = number
-                    hashes[number] = hash
-                    answers += 1
+            try await withDatabase(backend, in: dir, name: "served") { db in
+                let follower = try MirrorCLI.spawn(["sync", "--serve", "--listen", "127.0.0.1:0", "--threads", "2"]
+                                                   + devnodeArguments(devnode, db: db, extra: ["--poll-interval", "50ms"]),
+                                                   in: dir, label: "sync-serve")
+                var port: UInt16?
+                try await waitUntil("sync --serve prints its address") {
+                    let first = follower.stdout.split(separator: "\n").first.map(String.init) ?? ""
+                    port = first.hasPrefix("listening http://127.0.0.1:") ? first.split(separator: ":").last.flatMap { UInt16($0) } : nil
+                    return port != nil || !follower.isRunning
                 }
-                if done { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            try await scenario.value
-            #expect(answers > 0)
-            print("sync --serve: \(answers) answers while following, \(hashes.count) distinct blocks named")
-            // Every block an answer named is the node's block (the devnode does not reorganise here).
-            for (number, hash) in hashes { #expect(try await devnode.blockHash(number) == hash, "block \(number)") }
+                let api = try #require(port, "sync --serve: \(follower.stderr.suffix(2000))")
 
-            let head = try await devnode.head()
-            try await waitUntil("the API serves the head") {
-                guard let status = try? JSONObject(try fetch(api, "/v1/status")), let b = try? status.object("block") else { return false }
-                return (try? b.int("number")) == Int(head)
+                let flag = DoneFlag()
+                let scenario = Task { () async throws -> Void in
+                    defer { flag.set() }
+                    _ = try await devnode.scenario(seed: 4, ops: 60)
+                }
+                var lastBlock: UInt64 = 0
+                var answers = 0
+                var hashes: [UInt64: Hash32] = [:]
+                while true {
+                    let done = flag.isSet
+                    for target in ["/v1/status", "/v1/generators?limit=1000", "/v1/markets"] {
+                        let response = try fetch(api, target)
+                        if response.status == 503 { continue }  // nothing committed yet
+                        #expect(response.status == 200, "\(target): \(response.text.prefix(500))")
+                        let json = try JSONObject(response)
+                        if json.isNull("block") { continue }  // /v1/status before the first commit
+                        let b = try json.object("block")
+                        let number = UInt64(try b.int("number")), hash = try Hash32(hex: try b.string("hash"))
+                        #expect(number >= lastBlock, "\(target) went back from block \(lastBlock) to \(number)")
+                        lastBlock = number
+                        hashes[number] = hash
+                        answers += 1
+                    }
+                    if done { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try await scenario.value
+                #expect(answers > 0)
+                print("sync --serve (\(backend)): \(answers) answers while following, \(hashes.count) distinct blocks named")
+                // Every block an answer named is the node's block (the devnode does not reorganise here).
+                for (number, hash) in hashes { #expect(try await devnode.blockHash(number) == hash, "block \(number)") }
+
+                let head = try await devnode.head()
+                try await waitUntil("the API serves the head") {
+                    guard let status = try? JSONObject(try fetch(api, "/v1/status")), let b = try? status.object("block") else { return false }
+                    return (try? b.int("number")) == Int(head)
+                }
+                try await waitUntil("/readyz answers 200") { (try? fetch(api, "/readyz").status) == 200 }
+                let metrics = try fetch(api, "/metrics").text
+                // The series issue 7 lists: synced block, head, lag, reorgs, RPC latency histogram and errors by kind, logs
+                // processed, quarantined, HTTP requests by route and status.
+                for family in ["jsonrpc_request_duration_seconds_bucket", "# TYPE jsonrpc_errors_total counter", "mirror_logs_processed_total",
+                               "mirror_synced_block", "\(StoreMetrics.synced) \(head)", "\(StoreMetrics.head) \(head)",
+                               "\(StoreMetrics.lag) 0\n", "\(StoreMetrics.reorgs) 0\n", "\(StoreMetrics.quarantined) ",
+                               "# TYPE mirror_logs_quarantined_total counter", "\(StoreMetrics.ready) 1",
+                               #"http_requests_total{route="/v1/status",status="200"}"#] {
+                    #expect(metrics.contains(family), "\(family) in /metrics")
+                }
+                follower.send(SIGTERM)
+                #expect(await follower.wait() == 0, "\(follower.stderr.suffix(3000))")
+                #expect(throws: (any Error).self) { try fetch(api, "/healthz") }
+                #expect(MirrorSnapshot.cursor(db)?.blockNumber == head)
             }
-            try await waitUntil("/readyz answers 200") { (try? fetch(api, "/readyz").status) == 200 }
-            let metrics = try fetch(api, "/metrics").text
-            // The series issue 7 lists: synced block, head, lag, reorgs, RPC latency histogram and errors by kind, logs
-            // processed, quarantined, HTTP requests by route and status.
-            for family in ["jsonrpc_request_duration_seconds_bucket", "# TYPE jsonrpc_errors_total counter", "mirror_logs_processed_total",
-                           "mirror_synced_block", "\(StoreMetrics.synced) \(head)", "\(StoreMetrics.head) \(head)",
-                           "\(StoreMetrics.lag) 0\n", "\(StoreMetrics.reorgs) 0\n", "\(StoreMetrics.quarantined) ",
-                           "# TYPE mirror_logs_quarantined_total counter", "\(StoreMetrics.ready) 1",
-                           #"http_requests_total{route="/v1/status",status="200"}"#] {
-                #expect(metrics.contains(family), "\(family) in /metrics")
-            }
-            follower.send(SIGTERM)
-            #expect(await follower.wait() == 0, "\(follower.stderr.suffix(3000))")
-            #expect(throws: (any Error).self) { try fetch(api, "/healthz") }
-            #expect(MirrorSnapshot.cursor(db)?.blockNumber == head)
         }
     }
 }

@@ -11,14 +11,17 @@ extension MirrorIntegrationTests {
     /// Many asks: every relayed assignment lands (0 reverted transactions on chain, 0 failed receipts), every assigned
     /// task is proved, compute and stake return to zero, generators that were full get tasks again after their proofs,
     /// private asks are skipped with their counted reason, the mirror still verifies against the contracts, and
-    /// `match --explain` gives the decision for an unmatched ask.
-    @Test func matchingRelaysAndProvesManyAsksWithoutReverts() async throws {
-        let dir = try Project.temporaryDirectory("matching")
+    /// `match --explain` gives the decision for an unmatched ask. On each backend (`match` reads the database beside
+    /// the writing `sync`).
+    @Test(arguments: Backend.available)
+    func matchingRelaysAndProvesManyAsksWithoutReverts(_ backend: Backend) async throws {
+        let dir = try Project.temporaryDirectory("matching-\(backend)")
         try await using(try await Devnode(directory: dir)) { devnode in
         let activity = try await ActivityDriver(devnode, seed: 3)
         defer { Task { await activity.stop() } }
         _ = try await activity.setup()
-        let db = dir.appendingPathComponent("match.sqlite")
+        let db = try TestDatabase(backend, in: dir, name: "match")
+        defer { db.drop() }
         let engine = try #require((devnode.info["matchingEngine"] as? [String: Any])?["address"] as? String)
         let engineKey = try #require((devnode.info["matchingEngine"] as? [String: Any])?["privateKey"] as? String)
         let relayerAccount = try #require((devnode.info["accounts"] as? [[String: Any]])?.first)
@@ -126,7 +129,7 @@ extension MirrorIntegrationTests {
         }
     }
 
-    static func syncOnce(_ devnode: Devnode, db: URL, dir: URL) async throws {
+    static func syncOnce(_ devnode: Devnode, db: TestDatabase, dir: URL) async throws {
         let r = try await MirrorCLI.run(["sync", "--once"] + devnodeArguments(devnode, db: db), in: dir, label: "sync-once")
         #expect(r.status == 0, "sync --once: \(r.stderr.suffix(2000))")
     }
