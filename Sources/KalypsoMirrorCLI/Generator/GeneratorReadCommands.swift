@@ -55,18 +55,9 @@ enum GeneratorReadCommands {
                                       statisticsFromBlock: noScan || mirror != nil ? nil : connection.statisticsFromBlock, reader: session.reader)
         }
         if json {
-            var document = planJSON(plan, session)
-            if case .object(var members) = document, let mirror {
-                members.append(("mirror", mirror.json))
-                document = .object(members)
-            }
-            Console.out(document.text)
+            Console.out(planJSON(plan, session, mirror: mirror).text)
         } else {
-            var lines = planLines(plan, session)
-            if let mirror, let at = lines.firstIndex(where: { $0.hasPrefix("generators: not scanned") }) {
-                lines.replaceSubrange(at...at, with: mirror.lines(paymentToken: session.paymentToken.format))
-            }
-            lines.forEach(Console.out)
+            planLines(plan, session, mirror: mirror).forEach(Console.out)
         }
         return 0
     }
@@ -141,7 +132,8 @@ enum GeneratorReadCommands {
 
     // MARK: - Rendering the plan
 
-    static func planLines(_ p: MarketPlan, _ session: OperatorSession) -> [String] {
+    /// The plan as text; `mirror` (from `--db`) stands in for the log scan's statistics.
+    static func planLines(_ p: MarketPlan, _ session: OperatorSession, mirror: PlanMirrorStatistics?) -> [String] {
         let m = p.market
         var lines = ["market \(p.marketId): \(m.isPrivate ? "private (enclave prover image \(m.proverImageId))" : "public")"]
         if let activation = m.activationBlock.uint64, activation > p.headBlock {
@@ -160,6 +152,8 @@ enum GeneratorReadCommands {
             }
             if let t = s.maxProofTime { lines.append("  MaxProofTime    min \(t.min), median \(t.median), max \(t.max) blocks") }
             if let c = s.computePerProof { lines.append("  ComputePerProof min \(c.min), median \(c.median), max \(c.max) (total \(s.totalComputePerProof))") }
+        } else if let mirror {
+            lines += mirror.lines(paymentToken: session.paymentToken.format)
         } else {
             lines.append("generators: not scanned (no start block: give --from-block N, or use the mirror)")
         }
@@ -181,7 +175,8 @@ enum GeneratorReadCommands {
         return lines
     }
 
-    static func planJSON(_ p: MarketPlan, _ session: OperatorSession) -> JSONValue {
+    /// The plan as one JSON document; with `mirror` (from `--db`) a `mirror` member holds its statistics.
+    static func planJSON(_ p: MarketPlan, _ session: OperatorSession, mirror: PlanMirrorStatistics?) -> JSONValue {
         func spread(_ s: Spread?) -> JSONValue {
             guard let s else { return .null }
             return .object([("min", .string(s.min.description)), ("median", .string(s.median.description)), ("max", .string(s.max.description))])
@@ -214,6 +209,7 @@ enum GeneratorReadCommands {
         } else {
             members.append(("whatIf", .null))
         }
+        if let mirror { members.append(("mirror", mirror.json)) }
         return .object(members)
     }
 }

@@ -36,14 +36,12 @@ struct PlanMirrorStatistics {
     /// Human lines, after the market's.
     func lines(paymentToken: (UInt256) -> String) -> [String] {
         var lines = ["generators (mirror at \(QuerySupport.checkpointText(checkpoint))): \(stats.generatorsListed) listed"
-                     + (stats.generatorsByState.isEmpty ? "" : " (" + stats.generatorsByState.sorted { $0.key.rawValue < $1.key.rawValue }
-                        .map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")]
+                     + (stats.generatorsByState.isEmpty ? "" : " (\(QuerySupport.counts(stats.generatorsByState)))")]
         if let p = stats.price {
             lines.append("  PricePerProof   min \(paymentToken(p.min)), median \(paymentToken(p.median)), max \(paymentToken(p.max))")
         }
         if let t = stats.proposedTime { lines.append("  MaxProofTime    min \(t.min), median \(t.median), max \(t.max) blocks") }
-        let asks = stats.asksByState.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }
-        if !asks.isEmpty { lines.append("  asks: " + asks.joined(separator: ", ")) }
+        if !stats.asksByState.isEmpty { lines.append("  asks: " + QuerySupport.counts(stats.asksByState)) }
         if let m = stats.medianProofTimeBlocks { lines.append("  median proof time \(m) blocks") }
         return lines
     }

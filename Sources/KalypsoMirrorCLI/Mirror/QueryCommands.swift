@@ -8,6 +8,11 @@ import Telemetry
 
 /// Opens the configured database read-only for a query command.
 enum QuerySupport {
+    /// `KEY count, KEY count, …` in the keys' order (`JOINED 2, WIP 1`); empty for no entries.
+    static func counts<Key: RawRepresentable & CustomStringConvertible>(_ counts: [Key: Int]) -> String where Key.RawValue: Comparable {
+        counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+
     static func reader(_ arguments: inout Arguments) throws -> (SQLMirrorReader, MirrorConfiguration) {
         let configuration = try MirrorOptions.load(&arguments, scope: .databaseOnly)
         do {
@@ -267,10 +272,10 @@ enum MarketsCommand: CLICommand {
             func spread(_ x: ValueSpread?) -> String { x.map { "min \($0.min) · median \($0.median) · max \($0.max) (\($0.count))" } ?? "-" }
             Console.out(QuerySupport.table([
                 ("market", "\(id)"), ("at", QuerySupport.checkpointText(snapshot.checkpoint)),
-                ("generators listed", "\(st.generatorsListed)" + (st.generatorsByState.isEmpty ? "" : " (" + st.generatorsByState.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")),
+                ("generators listed", "\(st.generatorsListed)" + (st.generatorsByState.isEmpty ? "" : " (\(QuerySupport.counts(st.generatorsByState)))")),
                 ("price", spread(st.price)), ("proposed time", spread(st.proposedTime)),
-                ("asks by state", st.asksByState.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + (st.asksWithUnknownState > 0 ? ", unknown \(st.asksWithUnknownState)" : "")),
-                ("asks by outcome", st.asksByOutcome.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+                ("asks by state", QuerySupport.counts(st.asksByState) + (st.asksWithUnknownState > 0 ? ", unknown \(st.asksWithUnknownState)" : "")),
+                ("asks by outcome", QuerySupport.counts(st.asksByOutcome)),
                 ("median proof time", st.medianProofTimeBlocks.map { "\($0) blocks" } ?? "-"),
             ]))
             return 0
