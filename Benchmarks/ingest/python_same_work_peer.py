@@ -19,9 +19,12 @@ built at the end (timed). Prints `rate: <logs per CPU second>` and `logs: <count
 --check OUR_DB: one full untimed run, then every table compared with OUR_DB (our ingest of the same chain); prints
 `check: identical …` or the first differences per table and exits 1.
 
-The peer reduces the event kinds a G1 generator/marketplace history has (registry, marketplace); the key-registry,
-enclave-image, pricing, IVS-signer and contract-flag events and the legacy slash raise NotImplementedError (the
-recorded chain has none). The reducer is in same_work_reducer.py; the row encodings (the part a schema change touches) in same_work_rows.py.
+Scope: the reducer handles the event kinds of the recorded chain (make_chain.py) — RegisteredGenerator,
+JoinedMarketplace, AddedStake, the four lock events, MarketplaceCreated, AskCreated, TaskCreated, ProofCreated (and
+InvalidInputsDetected); any other event (exits, stake/compute reductions, slashes, cancellations, keys, images,
+pricing, roles) raises NotImplementedError rather than be silently skipped, as do enclave/matching-engine signature
+checks and transaction types other than EIP-1559. Inconsistency messages follow ours in substance, not word for word
+(the recorded chain has none; the check would show them). The reducer is in same_work_reducer.py; the row encodings (the part a schema change touches) in same_work_rows.py.
 """
 from __future__ import annotations
 
