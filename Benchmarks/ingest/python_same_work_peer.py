@@ -37,6 +37,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from itertools import groupby
 
 import coincurve
 import rlp
@@ -356,14 +357,10 @@ class Ingest:
         reducer, entities = self.reducer, self.reducer.entities
         reducer.issues = []
         journal, first_before, blocks_touched = [], {}, {}
-        start = 0
-        while start < len(decoded):
-            block = decoded[start][0][0]
-            end = start + 1
-            while end < len(decoded) and decoded[end][0][0] == block:
-                end += 1
-            changes = reducer.apply_block(decoded[start:end], block)
-            block_hash = decoded[start][0][2]
+        for block, block_logs in groupby(decoded, key=lambda log: log[0][0]):
+            block_logs = list(block_logs)
+            changes = reducer.apply_block(block_logs, block)
+            block_hash = block_logs[0][0][2]
             for seq, (key, before, after) in enumerate(changes):
                 if key in first_before:
                     blocks_touched[key] += 1
@@ -372,7 +369,6 @@ class Ingest:
                     blocks_touched[key] = 1
                 if block > floor:
                     journal.append((block, seq, block_hash, codec_key(key), codec_value(key[0], before), codec_value(key[0], after)))
-            start = end
         upserts, deletes = {}, {}
         for key, before in first_before.items():
             value = entities.get(key)

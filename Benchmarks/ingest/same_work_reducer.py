@@ -4,6 +4,8 @@ touch in the block, lock events attributed to a market through the ask of the sa
 integer math (clamped and reported on under/overflow, 1e18 utilisation scale)."""
 from __future__ import annotations
 
+from itertools import groupby
+
 ONE = 10 ** 18
 MAX = 2 ** 256 - 1
 NO_ENCLAVE_ID = bytes.fromhex("cd2e66bf0b91eeedc6c648ae9335a78d7c9a4ab0ef33612a824d91cdc68a4f21")
@@ -79,18 +81,22 @@ class Reducer:
             self.report("unknownAsk", "warning", f"the mirror has no ask {a}; the ask and its generator-market row are not updated.")
         return v
 
+    def ask_in_state(self, a_id, expected, state_name):
+        """The ask, journaled for a change (nil if unknown); a state other than `expected` is reported, not refused."""
+        a = self.ask(a_id)
+        if a is None:
+            return None
+        if a["state"] != expected:
+            self.report("unexpectedState", "warning", f"ask {a_id} is not {state_name} in the mirror; applied anyway")
+        self.touch((ASK, a_id))
+        return a
+
     # -- one block: returns the change set [(key, before, after)] in first-touch order
     def apply_block(self, block_logs, clock):
         self.journal = {}
         self.clock = clock
-        start = 0
-        while start < len(block_logs):
-            tx = block_logs[start][0][4]
-            end = start + 1
-            while end < len(block_logs) and block_logs[end][0][4] == tx:
-                end += 1
-            self.apply_transaction(block_logs[start:end])
-            start = end
+        for _, transaction in groupby(block_logs, key=lambda log: log[0][4]):
+            self.apply_transaction(list(transaction))
         entities = self.entities
         return [(k, before, entities.get(k)) for k, before in self.journal.items() if before != entities.get(k)]
 
@@ -241,12 +247,9 @@ class Reducer:
 
     def task_created(self, v, enrichment):
         a_id, g, new_acl = v[0], addr(v[1]), v[2]
-        a = self.ask(a_id)
+        a = self.ask_in_state(a_id, ASK_CREATE, "CREATE")
         if a is None:
             return
-        if a["state"] != ASK_CREATE:
-            self.report("unexpectedState", "warning", f"ask {a_id} is not in CREATE; applied anyway")
-        self.touch((ASK, a_id))
         a["state"], a["generator"], a["new_acl"], a["assigned_in"] = ASK_ASSIGNED, g, new_acl, self.pos[0]
         body = a["body"]
         if body is not None:
@@ -268,12 +271,9 @@ class Reducer:
             r["active"] = self.add(r["active"], 1, "activeRequests")
 
     def complete_task(self, a_id, outcome, proof):
-        a = self.ask(a_id)
+        a = self.ask_in_state(a_id, ASK_ASSIGNED, "ASSIGNED")
         if a is None:
             return
-        if a["state"] != ASK_ASSIGNED:
-            self.report("unexpectedState", "warning", f"ask {a_id} is not ASSIGNED; applied anyway")
-        self.touch((ASK, a_id))
         a["state"], a["outcome"], a["proof"], a["completed_in"] = ASK_COMPLETE, outcome, proof, self.pos[0]
         g, body = a["generator"], a["body"]
         if g is None or body is None:
