@@ -101,8 +101,10 @@ enum IngestBenchmark {
         let (status, output) = check.runCapturingOutput()
         for line in output.split(separator: "\n") where line.hasPrefix("check:") { print("  ingest \(line)") }
         guard status == 0, output.contains("check: identical") else {
-            let reason = output.split(separator: "\n").last(where: { $0.hasPrefix("check: ") && !$0.hasPrefix("check: excluded") })
-                .map { String($0.dropFirst(7)) } ?? "exit \(status): \(output.suffix(300))"
+            // The per-table summary lines (`check: <table>: ours N rows, peer M; …`), not the row details.
+            let tables = output.split(separator: "\n").filter { $0.hasPrefix("check: ") && !$0.hasPrefix("check:  ") && $0.contains(": ours ") }
+                .map { String($0.dropFirst(7).prefix { $0 != ":" }) }
+            let reason = tables.isEmpty ? "exit \(status): \(output.suffix(300))" : "rows differ in \(tables.joined(separator: ", ")) (see the check lines above)"
             print("  ingest: WARNING: the same-work peer's database differs from ours (\(path)); the ratio is not valid")
             return reason
         }
