@@ -71,7 +71,7 @@ enum IngestBenchmark {
         // Untimed: our database and the peer's, compared row by row; a ratio is only claimed for the same job.
         let sameWork = context.runOursOnly == nil && !context.countInstructions ? checkPeer(prepared, context: context, directory: directory) : nil
         var failure: String?
-        context.compare(&result, peer: sameWork == nil || sameWork?.isEmpty == true ? peer : nil, unitsPerOperation: Double(chain.logCount)) { n in
+        context.compare(&result, peer: sameWork?.isEmpty ?? true ? peer : nil, unitsPerOperation: Double(chain.logCount)) { n in
             for _ in 0..<n {
                 do { try ingestOnce(prepared) } catch { failure = "\(error)" }
             }
