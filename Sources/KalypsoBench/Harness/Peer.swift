@@ -31,25 +31,16 @@ struct PeerCommand: Sendable {
 
     /// Runs the peer once; its rate per CPU second, or an error message naming the command and what it printed.
     func run() -> Result<Double, PeerFailure> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
         let cpuBefore = Self.childrenCPUSeconds()
-        do { try process.run() } catch {
-            return .failure(PeerFailure(message: "cannot start \(arguments.joined(separator: " ")): \(error)"))
+        let status: Int32, stdout: String, stderr: String
+        switch launch() {
+        case .success(let r): (status, stdout, stderr) = r
+        case .failure(let f): return .failure(f)
         }
-        // Read before waiting so a chatty peer cannot fill the pipe and block.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         let cpu = Self.childrenCPUSeconds() - cpuBefore
-        let text = String(decoding: stdout, as: UTF8.self)
-        guard process.terminationStatus == 0, let figure = parse(text) else {
-            let detail = String(decoding: stderr, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-            return .failure(PeerFailure(message: "\(label) failed (exit \(process.terminationStatus)): \(detail.isEmpty ? String(text.prefix(200)) : detail)"))
+        guard status == 0, let figure = parse(stdout) else {
+            let detail = stderr.split(separator: "\n").last.map(String.init) ?? ""
+            return .failure(PeerFailure(message: "\(label) failed (exit \(status)): \(detail.isEmpty ? String(stdout.prefix(200)) : detail)"))
         }
         switch figure {
         case .rate(let rate):
@@ -59,6 +50,39 @@ struct PeerCommand: Sendable {
             return .success(count / cpu)
         }
     }
+
+    /// Runs the command once (not a measurement) and returns its exit status and standard output (with the last
+    /// line of standard error appended when it failed).
+    func runCapturingOutput() -> (status: Int32, output: String) {
+        switch launch() {
+        case .success(let (status, stdout, stderr)):
+            return (status, status == 0 ? stdout : stdout + (stderr.split(separator: "\n").last.map { "\n" + $0 } ?? ""))
+        case .failure(let f):
+            return (-1, f.message)
+        }
+    }
+
+    private func launch() -> Result<(Int32, String, String), PeerFailure> {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do { try process.run() } catch {
+            return .failure(PeerFailure(message: "cannot start \(arguments.joined(separator: " ")): \(error)"))
+        }
+        // Read standard error on another thread and standard output here, so a chatty peer cannot fill a pipe and block.
+        let errorBox = ErrorOutput()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { errorBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return .success((process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: errorBox.data, as: UTF8.self)))
+    }
+
+    private final class ErrorOutput: @unchecked Sendable { var data = Data() }
 
     /// User + system CPU seconds of this process's terminated, reaped children.
     static func childrenCPUSeconds() -> Double {

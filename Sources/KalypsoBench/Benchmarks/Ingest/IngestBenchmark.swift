@@ -35,7 +35,9 @@ struct RecordedChainReader: ChainReader {
 /// Offline ingest of the recorded chain (≥ 200,000 logs): JSON parse of each range's eth_getLogs result
 /// (`Log.decodeArray`), decode (`KalypsoLogDecoder`), reduce (`RangeReducer` = the sync's reduction) and commit
 /// (`SQLMirrorStore.commit`, one transaction per range with the cursor, window, journal, events, checks), into a
-/// fresh SQLite database per run; vs the Python peer on the same ranges (json + eth-abi + sqlite3, no reducer).
+/// fresh SQLite database per run; vs the same-work Python peer (`python_same_work_peer.py`: json + eth-abi + the
+/// reducer + sqlite3, the same rows), whose database is first checked against ours row by row. The light peer
+/// (`python_ingest_peer.py`: decode + one JSON row per event, no reducer, no state) is printed as an extra line.
 ///
 /// Enrichment is the I/O-bound step (blocks, calldata, sender recovery) and is measured by `catchup`; here it runs
 /// once before timing (over the recorded blocks in memory) and the timed runs take each event's enriched fields
@@ -52,9 +54,9 @@ enum IngestBenchmark {
         let records: [UInt64: BlockRecord]
     }
 
-    static let entry = Benchmark(name: "ingest", summary: "Offline ingest of a recorded chain: JSON parse + decode + reduce + SQLite commit vs Python json + eth-abi + sqlite3 (goal ≥ 200k logs/s and ≥ 20×)") { context in
+    static let entry = Benchmark(name: "ingest", summary: "Offline ingest of a recorded chain: JSON parse + decode + reduce + SQLite commit vs a same-work Python peer (json + eth-abi + reducer + sqlite3, same rows; goal ≥ 200k logs/s and ≥ 20×)") { context in
         var result = BenchResult(name: "ingest-logs", unit: .operations("logs"), goal: Goal(minRatio: 20, minRate: 200_000),
-                                 peerLabel: "Python json + eth-abi + sqlite3")
+                                 peerLabel: "Python same-work json + eth-abi + reducer + sqlite3")
         let directory = "\(context.outputDirectory)/ingest/chain"
         let chain: RecordedChain
         switch RecordedChain.load(directory) {
@@ -63,16 +65,65 @@ enum IngestBenchmark {
         }
         let prepared: Prepared
         do { prepared = try prepare(chain) } catch { result.skipReason = "preparing the chain failed: \(error)"; return result }
-        let peer = PeerCommand(label: result.peerLabel, arguments: [context.python, "Benchmarks/ingest/python_ingest_peer.py", directory,
-                                                                    String(context.peerSeconds)], parse: PeerCommand.rateLine)
+        // The same-work peer ingests the whole chain per sample, as ours does (its SECONDS is a cap, not a sample length).
+        let peer = PeerCommand(label: result.peerLabel, arguments: [context.python, "Benchmarks/ingest/python_same_work_peer.py", directory, "3600"],
+                               parse: PeerCommand.rateLine)
+        // Untimed: our database and the peer's, compared row by row; a ratio is only claimed for the same job.
+        let sameWork = context.runOursOnly == nil && !context.countInstructions ? checkPeer(prepared, context: context, directory: directory) : nil
         var failure: String?
-        context.compare(&result, peer: peer, unitsPerOperation: Double(chain.logCount)) { n in
+        context.compare(&result, peer: sameWork?.isEmpty ?? true ? peer : nil, unitsPerOperation: Double(chain.logCount)) { n in
             for _ in 0..<n {
                 do { try ingestOnce(prepared) } catch { failure = "\(error)" }
             }
         }
+        if let problem = sameWork, !problem.isEmpty {
+            result.skipReason = "THE SAME-WORK PEER'S STATE DIFFERS FROM OURS, no ratio: \(problem)"
+        }
         if let failure { result.skipReason = "ingest failed: \(failure)" }
+        if sameWork != nil { printLightPeer(result, context: context, directory: directory) }
         return result
+    }
+
+    /// One untimed ingest of ours into `bench-out/ingest/ours.sqlite` (kept), then the same-work peer with `--check`
+    /// on it. Returns "" when the peer's database is identical, else what differs (printed loudly).
+    static func checkPeer(_ prepared: Prepared, context: BenchContext, directory: String) -> String {
+        let path = "\(context.outputDirectory)/ingest/ours.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        do {
+            let store = try SQLMirrorStore.open(location: .sqlite(path: path), logger: .disabled)
+            defer { store.pool.close() }
+            try ingest(prepared, into: store)
+        } catch {
+            return "our untimed ingest into \(path) failed: \(error)"
+        }
+        let check = PeerCommand(label: "same-work peer --check", arguments: [context.python, "Benchmarks/ingest/python_same_work_peer.py",
+                                                                             directory, "3600", "--check", path], parse: { _ in .rate(0) })
+        let (status, output) = check.runCapturingOutput()
+        for line in output.split(separator: "\n") where line.hasPrefix("check:") { print("  ingest \(line)") }
+        guard status == 0, output.contains("check: identical") else {
+            // The per-table summary lines (`check: <table>: ours N rows, peer M; …`), not the row details.
+            let tables = output.split(separator: "\n").filter { $0.hasPrefix("check: ") && !$0.hasPrefix("check:  ") && $0.contains(": ours ") }
+                .map { String($0.dropFirst(7).prefix { $0 != ":" }) }
+            let reason = tables.isEmpty ? "exit \(status): \(output.suffix(300))" : "rows differ in \(tables.joined(separator: ", ")) (see the check lines above)"
+            print("  ingest: WARNING: the same-work peer's database differs from ours (\(path)); the ratio is not valid")
+            return reason
+        }
+        return ""
+    }
+
+    /// The light peer (decode + one JSON row per event, no reducer, no state tables), printed for information only.
+    static func printLightPeer(_ result: BenchResult, context: BenchContext, directory: String) {
+        var light = BenchResult(name: "ingest-light", unit: .operations("logs"), goal: Goal(), peerLabel: "light")
+        let peer = PeerCommand(label: "Python light ingest (json + eth-abi + one JSON row per event; no reducer, no state)",
+                               arguments: [context.python, "Benchmarks/ingest/python_ingest_peer.py", directory, String(context.peerSeconds)],
+                               parse: PeerCommand.rateLine)
+        context.measurePeerOnly(&light, peer: peer)
+        guard !light.peer.isEmpty else {
+            print("  ingest: light peer not measured: \(light.skipReason ?? "no figure")")
+            return
+        }
+        let versus = result.ours.isEmpty ? "" : String(format: "; ours ÷ light %.2f× (different work, for information)", result.ours.median / light.peer.median)
+        print("  ingest: info: \(peer.label): \(light.unit.format(light.peer.median)) (median of \(light.peer.count))\(versus)")
     }
 
     /// Decodes and enriches every range once (untimed).
