@@ -109,6 +109,9 @@ struct Journal {
     private var index: [EntityKey: Int]?
     private static let indexThreshold = 16
 
+    /// Whether nothing was touched.
+    var isEmpty: Bool { entries.isEmpty }
+
     /// Records `key`'s current value if this is its first touch.
     mutating func touch(_ key: EntityKey, in state: KalypsoState) {
         if let index {

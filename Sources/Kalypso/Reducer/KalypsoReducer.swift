@@ -61,18 +61,9 @@ public enum KalypsoReducer {
     /// the block's first touch and after its last, in first-touch order, entities that ended where they started left
     /// out — with every issue. One journal for the whole block: no per-transaction change sets to merge.
     public static func applyBlock(_ transactions: [TransactionLogs], to state: inout KalypsoState) -> (changeSet: ChangeSet, issues: [InconsistencyError]) {
-        var journal = Journal()
-        var issues: [InconsistencyError] = []
-        for transaction in transactions {
-            var applier = TransactionApplier(transaction, generatorOf: { state.asks[$0]?.generator })
-            swap(&applier.state, &state)
-            swap(&applier.journal, &journal)
-            applier.run()
-            swap(&applier.journal, &journal)
-            swap(&applier.state, &state)
-            issues += applier.issues
-        }
-        return (journal.changeSet(from: state), issues)
+        var block = BlockSpanReducer()
+        let issues = block.applyBlock(transactions, to: &state)
+        return (block.changeSet(from: state), issues)
     }
 
     /// Records that `freezeMarket(marketId)` ran (it emits no event, §4.4): the sync layer sees it in calldata

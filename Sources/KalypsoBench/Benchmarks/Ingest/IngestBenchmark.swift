@@ -52,6 +52,9 @@ enum IngestBenchmark {
         let records: [UInt64: BlockRecord]
     }
 
+    /// The undo journal's depth (blocks), as in a sync's default configuration.
+    static let reorgWindow = 64
+
     static let entry = Benchmark(name: "ingest", summary: "Offline ingest of a recorded chain: JSON parse + decode + reduce + SQLite commit vs Python json + eth-abi + sqlite3 (goal ≥ 200k logs/s and ≥ 20×)") { context in
         var result = BenchResult(name: "ingest-logs", unit: .operations("logs"), goal: Goal(minRatio: 20, minRate: 200_000),
                                  peerLabel: "Python json + eth-abi + sqlite3")
@@ -154,7 +157,9 @@ enum IngestBenchmark {
                 }
             }
             tDecode += Measure.cpuSeconds() - t0; t0 = Measure.cpuSeconds()
-            let (changes, issues) = RangeReducer.reduce(events, clock: { UInt256($0) }, state: &state)
+            let (changes, issues) = RangeReducer.reduce(events, clock: { UInt256($0) },
+                                                        mergingThrough: RangeReducer.journalFloor(toBlock: range.upperBound, reorgWindow: Self.reorgWindow),
+                                                        state: &state)
             tReduce += Measure.cpuSeconds() - t0; t0 = Measure.cpuSeconds()
             guard let last = p.records[range.upperBound] else { throw BenchLoadError(message: "no block \(range.upperBound)") }
             var blocks = [last]
@@ -167,7 +172,7 @@ enum IngestBenchmark {
             try store.commit(RangeCommit(fromBlock: range.lowerBound, toBlock: range.upperBound, cursor: Checkpoint(blockNumber: last.number, blockHash: last.hash),
                                          blocks: blocks, logs: events, unknown: unknown, quarantined: quarantined,
                                          signatureChecks: p.checks[index], issues: p.enrichmentIssues[index] + issues,
-                                         changesByBlock: changes, rawLogs: raw, clock: UInt256(last.number)), reorgWindow: 64)
+                                         changesByBlock: changes, rawLogs: raw, clock: UInt256(last.number)), reorgWindow: Self.reorgWindow)
             tCommit += Measure.cpuSeconds() - t0
         }
         let t0 = Measure.cpuSeconds()
