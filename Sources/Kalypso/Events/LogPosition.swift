@@ -99,14 +99,19 @@ public struct TransactionLogs: Hashable, Sendable {
 
     /// `group` over a part of an array (no copy of the part first). Each log is copied once, into its transaction.
     public static func group(_ logs: ArraySlice<KalypsoLog>, clock: (LogPosition) -> UInt256? = { _ in nil }) -> [TransactionLogs] {
-        var out: [TransactionLogs] = []
+        transactionRanges(logs).map { TransactionLogs(logs: Array(logs[$0]), clock: clock(logs[$0.upperBound - 1].position)) }
+    }
+
+    /// The index ranges of the transactions in `logs` (as `group` splits them), in order.
+    static func transactionRanges(_ logs: ArraySlice<KalypsoLog>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
         var start = logs.startIndex
         while start < logs.endIndex {
             // Compare fields in place (a `KalypsoLog` is large; copying one per step costs more than the comparison).
             var end = start + 1
             while end < logs.endIndex, logs[end].position.transactionHash == logs[start].position.transactionHash,
                   logs[end].position.blockHash == logs[start].position.blockHash { end += 1 }
-            out.append(TransactionLogs(logs: Array(logs[start..<end]), clock: clock(logs[end - 1].position)))
+            out.append(start..<end)
             start = end
         }
         return out

@@ -1,3 +1,5 @@
+import EthereumKit
+
 /// Applies consecutive blocks and records ONE change set for all of them: each entity's value before the first block
 /// touched it and after the last, in first-touch order, entities that ended where they started left out.
 ///
@@ -19,16 +21,30 @@ public struct BlockSpanReducer {
     public mutating func applyBlock(_ transactions: [TransactionLogs], to state: inout KalypsoState) -> [InconsistencyError] {
         var issues: [InconsistencyError] = []
         for transaction in transactions {
-            var applier = TransactionApplier(transaction, generatorOf: { state.asks[$0]?.generator })
-            // The applier owns the dictionaries and the journal uniquely while it runs: no copy-on-write copies.
-            swap(&applier.state, &state)
-            swap(&applier.journal, &journal)
-            applier.run()
-            swap(&applier.journal, &journal)
-            swap(&applier.state, &state)
-            issues += applier.issues
+            apply(TransactionApplier(transaction, generatorOf: { state.asks[$0]?.generator }), to: &state, &issues)
         }
         return issues
+    }
+
+    /// Applies the span's next block given as its logs in chain order: split into transactions as
+    /// `TransactionLogs.group` does, all with the block's G1 `clock`, without copying the logs into transactions.
+    public mutating func applyBlock(logs: ArraySlice<KalypsoLog>, clock: UInt256?, to state: inout KalypsoState) -> [InconsistencyError] {
+        var issues: [InconsistencyError] = []
+        for range in TransactionLogs.transactionRanges(logs) {
+            apply(TransactionApplier(logs[range], clock: clock, generatorOf: { state.asks[$0]?.generator }), to: &state, &issues)
+        }
+        return issues
+    }
+
+    private mutating func apply(_ transaction: TransactionApplier, to state: inout KalypsoState, _ issues: inout [InconsistencyError]) {
+        var applier = transaction
+        // The applier owns the dictionaries and the journal uniquely while it runs: no copy-on-write copies.
+        swap(&applier.state, &state)
+        swap(&applier.journal, &journal)
+        applier.run()
+        swap(&applier.journal, &journal)
+        swap(&applier.state, &state)
+        issues += applier.issues
     }
 
     /// Whether no entity was touched yet.

@@ -93,20 +93,25 @@ struct TransactionApplier {
     var journal = Journal()
     var issues: [InconsistencyError] = []
     var attributions: [LockAttribution] = []
-    let logs: [KalypsoLog]
+    /// The transaction's logs: a slice of the caller's array (no copies of the logs), indexed as that array is.
+    let logs: ArraySlice<KalypsoLog>
     let clock: UInt256?
     let plan: AttributionPlan
-    /// The index of the log being applied.
+    /// The index (in `logs`) of the log being applied.
     var index = 0
     /// The position of the log being applied.
     var position = LogPosition(blockNumber: 0, blockHash: .zero, transactionIndex: 0, transactionHash: .zero, logIndex: 0)
 
     init(_ transaction: TransactionLogs, generatorOf: (UInt256) -> Address?) {
-        var logs = transaction.logs
+        self.init(transaction.logs[...], clock: transaction.clock, generatorOf: generatorOf)
+    }
+
+    init(_ transactionLogs: ArraySlice<KalypsoLog>, clock: UInt256?, generatorOf: (UInt256) -> Address?) {
+        var logs = transactionLogs
         var orderIssues: [InconsistencyError] = []
-        if !logs.isEmpty {
+        if let start = logs.indices.first {
             // Positions only (a `KalypsoLog` is large: no copies of whole logs).
-            let first = logs[0].position
+            let first = logs[start].position
             if logs.contains(where: { $0.position.transactionHash != first.transactionHash || $0.position.blockHash != first.blockHash }) {
                 orderIssues.append(InconsistencyError(.logOrder, .warning,
                     "the logs passed as one transaction (starting at \(first)) belong to several transactions; lock attribution may be wrong. Group logs with TransactionLogs.group.",
@@ -119,7 +124,7 @@ struct TransactionApplier {
             }
         }
         self.logs = logs
-        self.clock = transaction.clock
+        self.clock = clock
         self.plan = AttributionPlan(logs, generatorOf: generatorOf)
         self.issues = orderIssues
     }
@@ -133,7 +138,7 @@ struct TransactionApplier {
             if let declaredBy = logs[i].event.entry.contract, declaredBy != logs[i].emitter {
                 report(.unexpectedState, .warning, "emitted by the \(logs[i].emitter.rawValue) address, but only \(declaredBy.rawValue) declares this event; applied anyway. Check the contract addresses in the configuration.")
             }
-            apply(logs[i])
+            apply(logs[i].event)  // the event only: no copy of the whole log
         }
         for i in plan.unpaired {
             index = i
@@ -143,8 +148,8 @@ struct TransactionApplier {
         }
     }
 
-    private mutating func apply(_ log: KalypsoLog) {
-        switch log.event {
+    private mutating func apply(_ event: KalypsoEvent) {
+        switch event {
         case .registeredGenerator(let e): registeredGenerator(e)
         case .deregisteredGenerator(let e): deregisteredGenerator(e)
         case .changedGeneratorRewardAddress(let e): changedRewardAddress(e)

@@ -42,7 +42,7 @@ public struct LockAttribution: Hashable, Sendable {
 
 /// The pairing of one transaction's lock events, computed before any log is applied.
 struct AttributionPlan {
-    /// Attributions by the index (in the transaction) of their marketplace event.
+    /// Attributions by the index (in the logs given) of their marketplace event.
     var byAskEvent: [Int: LockAttribution] = [:]
     /// Indices of lock events that were not paired with a marketplace event.
     var unpaired: [Int] = []
@@ -55,7 +55,7 @@ struct AttributionPlan {
 
     /// Pairs the lock events of `logs`. `generatorOf` gives the assigned generator of an ask in the state before the
     /// transaction; assignments earlier in the same transaction take precedence.
-    init(_ logs: [KalypsoLog], generatorOf: (UInt256) -> Address?) {
+    init(_ logs: ArraySlice<KalypsoLog>, generatorOf: (UInt256) -> Address?) {
         var stakeImposed: [Pending] = [], computeImposed: [Pending] = []
         var stakeReleased: [Pending] = [], computeReleased: [Pending] = []
         var assignedHere: [UInt256: Address] = [:]
@@ -73,7 +73,7 @@ struct AttributionPlan {
             case .computeLockImposed(let e): computeImposed.append(Pending(index: i, generator: e.generator, amount: e.compute))
             case .stakeLockReleased(let e): stakeReleased.append(Pending(index: i, generator: e.generator, amount: e.stake))
             case .computeLockReleased(let e):
-                if i > 0, case .stakeSlashed = logs[i - 1].event, let s = lastSlash, byAskEvent[s]?.compute == nil {
+                if i > logs.startIndex, case .stakeSlashed = logs[i - 1].event, let s = lastSlash, byAskEvent[s]?.compute == nil {
                     byAskEvent[s]?.compute = e.compute
                     if byAskEvent[s]?.generator == nil { byAskEvent[s]?.generator = e.generator }
                 } else {

@@ -33,18 +33,18 @@ public enum RangeReducer {
             var end = start
             while end < logs.count, logs[end].position.blockNumber == block { end += 1 }
             let blockClock = clock(block)
-            let transactions = TransactionLogs.group(logs[start..<end], clock: { _ in blockClock })
             if let floor, block <= floor {
-                issues += span.applyBlock(transactions, to: &state)
+                issues += span.applyBlock(logs: logs[start..<end], clock: blockClock, to: &state)
                 spanLast = (block, logs[start].position.blockHash)
             } else {
                 closeSpan()
                 // One change set per block: each entity's value before the block's first transaction touched it, and
                 // its value after the last (one journal across the block's transactions, nothing to merge).
-                let reduction = KalypsoReducer.applyBlock(transactions, to: &state)
-                issues += reduction.issues
-                if !reduction.changeSet.isEmpty {
-                    changes.append(BlockChanges(blockNumber: block, blockHash: logs[start].position.blockHash, changes: reduction.changeSet))
+                var one = BlockSpanReducer()
+                issues += one.applyBlock(logs: logs[start..<end], clock: blockClock, to: &state)
+                let changeSet = one.changeSet(from: state)
+                if !changeSet.isEmpty {
+                    changes.append(BlockChanges(blockNumber: block, blockHash: logs[start].position.blockHash, changes: changeSet))
                 }
             }
             start = end
