@@ -109,15 +109,25 @@ struct TransactionApplier {
     init(_ transactionLogs: ArraySlice<KalypsoLog>, clock: UInt256?, generatorOf: (UInt256) -> Address?) {
         var logs = transactionLogs
         var orderIssues: [InconsistencyError] = []
-        if let start = logs.indices.first {
-            // Positions only (a `KalypsoLog` is large: no copies of whole logs).
-            let first = logs[start].position
-            if logs.contains(where: { $0.position.transactionHash != first.transactionHash || $0.position.blockHash != first.blockHash }) {
+        // Through a buffer, positions only: `logs[i].position` on a slice copies the whole (large) log first.
+        let (mixed, unordered, first) = logs.withUnsafeBufferPointer { buffer -> (Bool, Bool, LogPosition?) in
+            guard let start = buffer.indices.first else { return (false, false, nil) }
+            let first = buffer[start].position
+            var mixed = false, unordered = false
+            for j in buffer.indices.dropFirst() {
+                let p = buffer[j].position
+                if p.transactionHash != first.transactionHash || p.blockHash != first.blockHash { mixed = true }
+                if buffer[j - 1].position.logIndex >= p.logIndex { unordered = true }
+            }
+            return (mixed, unordered, first)
+        }
+        if let first {
+            if mixed {
                 orderIssues.append(InconsistencyError(.logOrder, .warning,
                     "the logs passed as one transaction (starting at \(first)) belong to several transactions; lock attribution may be wrong. Group logs with TransactionLogs.group.",
                     at: first))
             }
-            if !logs.indices.dropFirst().allSatisfy({ logs[$0 - 1].position.logIndex < logs[$0].position.logIndex }) {
+            if unordered {
                 orderIssues.append(InconsistencyError(.logOrder, .warning,
                     "the logs of \(first) are not in log order; applying them sorted by logIndex.", at: first))
                 logs.sort { $0.position.logIndex < $1.position.logIndex }
@@ -130,15 +140,18 @@ struct TransactionApplier {
     }
 
     mutating func run() {
-        // A local reference to the logs: `apply(logs[i])` on `self.logs` would copy each log out of `self` first.
+        // A local reference to the logs (the loop mutates `self`), read through a buffer: `logs[i].event` on a slice
+        // would copy the whole (large) log first.
         let logs = self.logs
-        for i in logs.indices {
-            index = i
-            position = logs[i].position
-            if let declaredBy = logs[i].event.entry.contract, declaredBy != logs[i].emitter {
-                report(.unexpectedState, .warning, "emitted by the \(logs[i].emitter.rawValue) address, but only \(declaredBy.rawValue) declares this event; applied anyway. Check the contract addresses in the configuration.")
+        logs.withUnsafeBufferPointer { buffer in
+            for j in buffer.indices {
+                index = logs.startIndex + j
+                position = buffer[j].position
+                if let declaredBy = buffer[j].event.entry.contract, declaredBy != buffer[j].emitter {
+                    report(.unexpectedState, .warning, "emitted by the \(buffer[j].emitter.rawValue) address, but only \(declaredBy.rawValue) declares this event; applied anyway. Check the contract addresses in the configuration.")
+                }
+                apply(buffer[j].event)
             }
-            apply(logs[i].event)  // the event only: no copy of the whole log
         }
         for i in plan.unpaired {
             index = i
