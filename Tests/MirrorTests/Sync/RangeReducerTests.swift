@@ -11,33 +11,33 @@ import Testing
         return try await SimulatedChain.pipeline.enrich(events, nil).logs
     }
 
-    @Test func oneChangeSetPerBlockThatUndoesExactly() async throws {
-        let chain = SimulatedChain()
+    /// A simulated chain of 120 blocks: the state after its first `1 / parts` of events, and the other events.
+    static func split(_ chain: SimulatedChain, parts: Int) async throws -> (state: KalypsoState, rest: [KalypsoLog]) {
         chain.mine(120)
         let events = try await Self.events(chain)
         var state = KalypsoState()
-        let half = events.count / 2
-        _ = RangeReducer.reduce(Array(events[..<half]), clock: { UInt256($0) }, state: &state)
-        let before = state
-        let (changes, _) = RangeReducer.reduce(Array(events[half...]), clock: { UInt256($0) }, state: &state)
+        let first = events.count / parts
+        _ = RangeReducer.reduce(Array(events[..<first]), clock: { UInt256($0) }, state: &state)
+        return (state, Array(events[first...]))
+    }
+
+    @Test func oneChangeSetPerBlockThatUndoesExactly() async throws {
+        let chain = SimulatedChain()
+        let (before, rest) = try await Self.split(chain, parts: 2)
+        var state = before
+        let (changes, _) = RangeReducer.reduce(rest, clock: { UInt256($0) }, state: &state)
         #expect(state == (try await chain.referenceState()))
         // One entry per block, blocks ascending, each entity once per block.
         #expect(zip(changes, changes.dropFirst()).allSatisfy { $0.blockNumber < $1.blockNumber })
         for block in changes { #expect(Set(block.changes.changes.map(\.key)).count == block.changes.changes.count) }
-        #expect(changes.contains { block in events.filter { $0.position.blockNumber == block.blockNumber }.map(\.position.transactionHash).count > 1 })
+        #expect(changes.contains { block in rest.filter { $0.position.blockNumber == block.blockNumber }.map(\.position.transactionHash).count > 1 })
         // Undoing newest first restores the state before the second half.
         for block in changes.reversed() { state.undo(block.changes) }
         #expect(state == before)
     }
 
     @Test func blocksAtOrBelowTheFloorMergeIntoOneEntryThatUndoesExactly() async throws {
-        let chain = SimulatedChain()
-        chain.mine(120)
-        let events = try await Self.events(chain)
-        var start = KalypsoState()
-        let third = events.count / 3
-        _ = RangeReducer.reduce(Array(events[..<third]), clock: { UInt256($0) }, state: &start)
-        let range = Array(events[third...])
+        let (start, range) = try await Self.split(SimulatedChain(), parts: 3)
         var perBlock = start
         let (expected, expectedIssues) = RangeReducer.reduce(range, clock: { UInt256($0) }, state: &perBlock)
         let blocks = range.map(\.position.blockNumber)
