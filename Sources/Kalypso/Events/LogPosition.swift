@@ -104,16 +104,19 @@ public struct TransactionLogs: Hashable, Sendable {
 
     /// The index ranges of the transactions in `logs` (as `group` splits them), in order.
     static func transactionRanges(_ logs: ArraySlice<KalypsoLog>) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var start = logs.startIndex
-        while start < logs.endIndex {
-            // Compare fields in place (a `KalypsoLog` is large; copying one per step costs more than the comparison).
-            var end = start + 1
-            while end < logs.endIndex, logs[end].position.transactionHash == logs[start].position.transactionHash,
-                  logs[end].position.blockHash == logs[start].position.blockHash { end += 1 }
-            out.append(start..<end)
-            start = end
+        // Compare fields in place, through a buffer (a `KalypsoLog` is large; `logs[i].position` on a slice copies the
+        // whole log first).
+        logs.withUnsafeBufferPointer { buffer in
+            var out: [Range<Int>] = []
+            var start = 0
+            while start < buffer.count {
+                var end = start + 1
+                while end < buffer.count, buffer[end].position.transactionHash == buffer[start].position.transactionHash,
+                      buffer[end].position.blockHash == buffer[start].position.blockHash { end += 1 }
+                out.append((logs.startIndex + start)..<(logs.startIndex + end))
+                start = end
+            }
+            return out
         }
-        return out
     }
 }
