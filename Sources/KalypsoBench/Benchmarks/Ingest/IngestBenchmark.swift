@@ -52,9 +52,6 @@ enum IngestBenchmark {
         let records: [UInt64: BlockRecord]
     }
 
-    /// The undo journal's depth (blocks), as in a sync's default configuration.
-    static let reorgWindow = 64
-
     static let entry = Benchmark(name: "ingest", summary: "Offline ingest of a recorded chain: JSON parse + decode + reduce + SQLite commit vs Python json + eth-abi + sqlite3 (goal ≥ 200k logs/s and ≥ 20×)") { context in
         var result = BenchResult(name: "ingest-logs", unit: .operations("logs"), goal: Goal(minRatio: 20, minRate: 200_000),
                                  peerLabel: "Python json + eth-abi + sqlite3")
@@ -121,6 +118,9 @@ enum IngestBenchmark {
         defer { store.pool.close() }
         try ingest(p, into: store)
     }
+
+    /// The undo journal's depth (blocks), as in a sync's default configuration.
+    static let reorgWindow = 64
 
     /// One full ingest into `store`, a fresh database (SQLite or PostgreSQL).
     static func ingest(_ p: Prepared, into store: SQLMirrorStore) throws {
