@@ -99,16 +99,24 @@ public struct TransactionLogs: Hashable, Sendable {
 
     /// `group` over a part of an array (no copy of the part first). Each log is copied once, into its transaction.
     public static func group(_ logs: ArraySlice<KalypsoLog>, clock: (LogPosition) -> UInt256? = { _ in nil }) -> [TransactionLogs] {
-        var out: [TransactionLogs] = []
-        var start = logs.startIndex
-        while start < logs.endIndex {
-            // Compare fields in place (a `KalypsoLog` is large; copying one per step costs more than the comparison).
-            var end = start + 1
-            while end < logs.endIndex, logs[end].position.transactionHash == logs[start].position.transactionHash,
-                  logs[end].position.blockHash == logs[start].position.blockHash { end += 1 }
-            out.append(TransactionLogs(logs: Array(logs[start..<end]), clock: clock(logs[end - 1].position)))
-            start = end
+        transactionRanges(logs).map { TransactionLogs(logs: Array(logs[$0]), clock: clock(logs[$0.upperBound - 1].position)) }
+    }
+
+    /// The index ranges of the transactions in `logs` (as `group` splits them), in order.
+    static func transactionRanges(_ logs: ArraySlice<KalypsoLog>) -> [Range<Int>] {
+        // Compare fields in place, through a buffer (a `KalypsoLog` is large; `logs[i].position` on a slice copies the
+        // whole log first).
+        logs.withUnsafeBufferPointer { buffer in
+            var out: [Range<Int>] = []
+            var start = 0
+            while start < buffer.count {
+                var end = start + 1
+                while end < buffer.count, buffer[end].position.transactionHash == buffer[start].position.transactionHash,
+                      buffer[end].position.blockHash == buffer[start].position.blockHash { end += 1 }
+                out.append((logs.startIndex + start)..<(logs.startIndex + end))
+                start = end
+            }
+            return out
         }
-        return out
     }
 }

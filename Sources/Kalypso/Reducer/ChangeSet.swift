@@ -14,6 +14,11 @@ public struct EntityChange: Hashable, Sendable, CustomStringConvertible {
     public init?(key: EntityKey, before: EntityValue?, after: EntityValue?) {
         if let before, before.key != key { return nil }
         if let after, after.key != key { return nil }
+        self.init(uncheckedKey: key, before: before, after: after)
+    }
+
+    /// A change whose values the caller knows to be of `key` (read from the state under `key`).
+    init(uncheckedKey key: EntityKey, before: EntityValue?, after: EntityValue?) {
         self.key = key
         self.before = before
         self.after = after
@@ -106,25 +111,31 @@ extension KalypsoState {
 /// built only when it grows (large batches).
 struct Journal {
     private var entries: [(key: EntityKey, before: EntityValue?)] = []
-    private var index: [EntityKey: Int]?
+    /// Positions in `entries` by key, once there are more than `indexThreshold` entries (empty before).
+    private var index: [EntityKey: Int] = [:]
     private static let indexThreshold = 16
+
+    /// Whether nothing was touched.
+    var isEmpty: Bool { entries.isEmpty }
 
     /// Records `key`'s current value if this is its first touch.
     mutating func touch(_ key: EntityKey, in state: KalypsoState) {
-        if let index {
-            guard index[key] == nil else { return }
-        } else if entries.contains(where: { $0.key == key }) {
+        let count = entries.count
+        if count > Self.indexThreshold {
+            // One hash lookup: the `default:` subscript inserts the next position if `key` is new.
+            guard Self.position(&index[key, default: count]) == count else { return }
+            entries.append((key, state.value(for: key)))
             return
         }
+        guard !entries.contains(where: { $0.key == key }) else { return }
         entries.append((key, state.value(for: key)))
-        if index != nil {
-            index?[key] = entries.count - 1
-        } else if entries.count > Self.indexThreshold {
-            var built: [EntityKey: Int] = [:]
-            for (i, entry) in entries.enumerated() { built[entry.key] = i }
-            index = built
+        if entries.count > Self.indexThreshold {
+            index.reserveCapacity(2 * entries.count)
+            for i in entries.indices { index[entries[i].key] = i }
         }
     }
+
+    private static func position(_ slot: inout Int) -> Int { slot }
 
     /// The change set from the recorded `before` values to the current state.
     func changeSet(from state: KalypsoState) -> ChangeSet {
@@ -133,8 +144,8 @@ struct Journal {
         // By index: an entry holds a whole entity value; iterating by value would copy each one first.
         for i in entries.indices {
             let new = state.value(for: entries[i].key)
-            if entries[i].before != new, let change = EntityChange(key: entries[i].key, before: entries[i].before, after: new) {
-                changes.append(change)
+            if entries[i].before != new {
+                changes.append(EntityChange(uncheckedKey: entries[i].key, before: entries[i].before, after: new))
             }
         }
         return ChangeSet(uncheckedChanges: changes)

@@ -61,18 +61,9 @@ public enum KalypsoReducer {
     /// the block's first touch and after its last, in first-touch order, entities that ended where they started left
     /// out — with every issue. One journal for the whole block: no per-transaction change sets to merge.
     public static func applyBlock(_ transactions: [TransactionLogs], to state: inout KalypsoState) -> (changeSet: ChangeSet, issues: [InconsistencyError]) {
-        var journal = Journal()
-        var issues: [InconsistencyError] = []
-        for transaction in transactions {
-            var applier = TransactionApplier(transaction, generatorOf: { state.asks[$0]?.generator })
-            swap(&applier.state, &state)
-            swap(&applier.journal, &journal)
-            applier.run()
-            swap(&applier.journal, &journal)
-            swap(&applier.state, &state)
-            issues += applier.issues
-        }
-        return (journal.changeSet(from: state), issues)
+        var block = BlockSpanReducer()
+        let issues = block.applyBlock(transactions, to: &state)
+        return (block.changeSet(from: state), issues)
     }
 
     /// Records that `freezeMarket(marketId)` ran (it emits no event, §4.4): the sync layer sees it in calldata
@@ -102,47 +93,65 @@ struct TransactionApplier {
     var journal = Journal()
     var issues: [InconsistencyError] = []
     var attributions: [LockAttribution] = []
-    let logs: [KalypsoLog]
+    /// The transaction's logs: a slice of the caller's array (no copies of the logs), indexed as that array is.
+    let logs: ArraySlice<KalypsoLog>
     let clock: UInt256?
     let plan: AttributionPlan
-    /// The index of the log being applied.
+    /// The index (in `logs`) of the log being applied.
     var index = 0
     /// The position of the log being applied.
     var position = LogPosition(blockNumber: 0, blockHash: .zero, transactionIndex: 0, transactionHash: .zero, logIndex: 0)
 
     init(_ transaction: TransactionLogs, generatorOf: (UInt256) -> Address?) {
-        var logs = transaction.logs
+        self.init(transaction.logs[...], clock: transaction.clock, generatorOf: generatorOf)
+    }
+
+    init(_ transactionLogs: ArraySlice<KalypsoLog>, clock: UInt256?, generatorOf: (UInt256) -> Address?) {
+        var logs = transactionLogs
         var orderIssues: [InconsistencyError] = []
-        if !logs.isEmpty {
-            // Positions only (a `KalypsoLog` is large: no copies of whole logs).
-            let first = logs[0].position
-            if logs.contains(where: { $0.position.transactionHash != first.transactionHash || $0.position.blockHash != first.blockHash }) {
+        // Through a buffer, positions only: `logs[i].position` on a slice copies the whole (large) log first.
+        let (mixed, unordered, first) = logs.withUnsafeBufferPointer { buffer -> (Bool, Bool, LogPosition?) in
+            guard let start = buffer.indices.first else { return (false, false, nil) }
+            let first = buffer[start].position
+            var mixed = false, unordered = false
+            for j in buffer.indices.dropFirst() {
+                let p = buffer[j].position
+                if p.transactionHash != first.transactionHash || p.blockHash != first.blockHash { mixed = true }
+                if buffer[j - 1].position.logIndex >= p.logIndex { unordered = true }
+            }
+            return (mixed, unordered, first)
+        }
+        if let first {
+            if mixed {
                 orderIssues.append(InconsistencyError(.logOrder, .warning,
                     "the logs passed as one transaction (starting at \(first)) belong to several transactions; lock attribution may be wrong. Group logs with TransactionLogs.group.",
                     at: first))
             }
-            if !logs.indices.dropFirst().allSatisfy({ logs[$0 - 1].position.logIndex < logs[$0].position.logIndex }) {
+            if unordered {
                 orderIssues.append(InconsistencyError(.logOrder, .warning,
                     "the logs of \(first) are not in log order; applying them sorted by logIndex.", at: first))
                 logs.sort { $0.position.logIndex < $1.position.logIndex }
             }
         }
         self.logs = logs
-        self.clock = transaction.clock
+        self.clock = clock
         self.plan = AttributionPlan(logs, generatorOf: generatorOf)
         self.issues = orderIssues
     }
 
     mutating func run() {
-        // A local reference to the logs: `apply(logs[i])` on `self.logs` would copy each log out of `self` first.
+        // A local reference to the logs (the loop mutates `self`), read through a buffer: `logs[i].event` on a slice
+        // would copy the whole (large) log first.
         let logs = self.logs
-        for i in logs.indices {
-            index = i
-            position = logs[i].position
-            if let declaredBy = logs[i].event.entry.contract, declaredBy != logs[i].emitter {
-                report(.unexpectedState, .warning, "emitted by the \(logs[i].emitter.rawValue) address, but only \(declaredBy.rawValue) declares this event; applied anyway. Check the contract addresses in the configuration.")
+        logs.withUnsafeBufferPointer { buffer in
+            for j in buffer.indices {
+                index = logs.startIndex + j
+                position = buffer[j].position
+                if let declaredBy = buffer[j].event.entry.contract, declaredBy != buffer[j].emitter {
+                    report(.unexpectedState, .warning, "emitted by the \(buffer[j].emitter.rawValue) address, but only \(declaredBy.rawValue) declares this event; applied anyway. Check the contract addresses in the configuration.")
+                }
+                apply(buffer[j].event)
             }
-            apply(logs[i])
         }
         for i in plan.unpaired {
             index = i
@@ -152,8 +161,8 @@ struct TransactionApplier {
         }
     }
 
-    private mutating func apply(_ log: KalypsoLog) {
-        switch log.event {
+    private mutating func apply(_ event: KalypsoEvent) {
+        switch event {
         case .registeredGenerator(let e): registeredGenerator(e)
         case .deregisteredGenerator(let e): deregisteredGenerator(e)
         case .changedGeneratorRewardAddress(let e): changedRewardAddress(e)

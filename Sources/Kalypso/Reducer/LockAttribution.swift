@@ -42,7 +42,7 @@ public struct LockAttribution: Hashable, Sendable {
 
 /// The pairing of one transaction's lock events, computed before any log is applied.
 struct AttributionPlan {
-    /// Attributions by the index (in the transaction) of their marketplace event.
+    /// Attributions by the index (in the logs given) of their marketplace event.
     var byAskEvent: [Int: LockAttribution] = [:]
     /// Indices of lock events that were not paired with a marketplace event.
     var unpaired: [Int] = []
@@ -55,7 +55,7 @@ struct AttributionPlan {
 
     /// Pairs the lock events of `logs`. `generatorOf` gives the assigned generator of an ask in the state before the
     /// transaction; assignments earlier in the same transaction take precedence.
-    init(_ logs: [KalypsoLog], generatorOf: (UInt256) -> Address?) {
+    init(_ logs: ArraySlice<KalypsoLog>, generatorOf: (UInt256) -> Address?) {
         var stakeImposed: [Pending] = [], computeImposed: [Pending] = []
         var stakeReleased: [Pending] = [], computeReleased: [Pending] = []
         var assignedHere: [UInt256: Address] = [:]
@@ -66,43 +66,47 @@ struct AttributionPlan {
             return list.remove(at: i)
         }
 
-        // By index: a `KalypsoLog` is large, and `enumerated()` would copy each one.
-        for i in logs.indices {
-            switch logs[i].event {
-            case .stakeLockImposed(let e): stakeImposed.append(Pending(index: i, generator: e.generator, amount: e.stake))
-            case .computeLockImposed(let e): computeImposed.append(Pending(index: i, generator: e.generator, amount: e.compute))
-            case .stakeLockReleased(let e): stakeReleased.append(Pending(index: i, generator: e.generator, amount: e.stake))
-            case .computeLockReleased(let e):
-                if i > 0, case .stakeSlashed = logs[i - 1].event, let s = lastSlash, byAskEvent[s]?.compute == nil {
-                    byAskEvent[s]?.compute = e.compute
-                    if byAskEvent[s]?.generator == nil { byAskEvent[s]?.generator = e.generator }
-                } else {
-                    computeReleased.append(Pending(index: i, generator: e.generator, amount: e.compute))
+        // Through a buffer: a `KalypsoLog` is large, and `logs[i].event` on a slice (or `enumerated()`) would copy each
+        // whole log. `i` is the index in `logs`, `j` in the buffer.
+        logs.withUnsafeBufferPointer { buffer in
+            for j in buffer.indices {
+                let i = logs.startIndex + j
+                switch buffer[j].event {
+                case .stakeLockImposed(let e): stakeImposed.append(Pending(index: i, generator: e.generator, amount: e.stake))
+                case .computeLockImposed(let e): computeImposed.append(Pending(index: i, generator: e.generator, amount: e.compute))
+                case .stakeLockReleased(let e): stakeReleased.append(Pending(index: i, generator: e.generator, amount: e.stake))
+                case .computeLockReleased(let e):
+                    if j > 0, case .stakeSlashed = buffer[j - 1].event, let s = lastSlash, byAskEvent[s]?.compute == nil {
+                        byAskEvent[s]?.compute = e.compute
+                        if byAskEvent[s]?.generator == nil { byAskEvent[s]?.generator = e.generator }
+                    } else {
+                        computeReleased.append(Pending(index: i, generator: e.generator, amount: e.compute))
+                    }
+                case .stakeSlashed(let e):
+                    if let s = lastSlash, byAskEvent[s]?.stake == nil {
+                        byAskEvent[s]?.stake = e.stake
+                        byAskEvent[s]?.generator = e.generator
+                    } else {
+                        unpaired.append(i)
+                    }
+                case .taskCreated(let e):
+                    assignedHere[e.askId] = e.generator
+                    let s = take(&stakeImposed, for: e.generator), c = take(&computeImposed, for: e.generator)
+                    byAskEvent[i] = LockAttribution(kind: .imposed, askId: e.askId, generator: e.generator,
+                                                    stake: s?.amount, compute: c?.amount, position: buffer[j].position)
+                case .proofCreated(let e):
+                    byAskEvent[i] = Self.release(e.askId, at: buffer[j].position, assignedHere[e.askId] ?? generatorOf(e.askId),
+                                                 &stakeReleased, &computeReleased, take)
+                case .invalidInputsDetected(let e):
+                    byAskEvent[i] = Self.release(e.askId, at: buffer[j].position, assignedHere[e.askId] ?? generatorOf(e.askId),
+                                                 &stakeReleased, &computeReleased, take)
+                case .proofNotGenerated(let e):
+                    byAskEvent[i] = LockAttribution(kind: .slashed, askId: e.askId, generator: nil, stake: nil, compute: nil,
+                                                    position: buffer[j].position)
+                    lastSlash = i
+                default:
+                    break
                 }
-            case .stakeSlashed(let e):
-                if let s = lastSlash, byAskEvent[s]?.stake == nil {
-                    byAskEvent[s]?.stake = e.stake
-                    byAskEvent[s]?.generator = e.generator
-                } else {
-                    unpaired.append(i)
-                }
-            case .taskCreated(let e):
-                assignedHere[e.askId] = e.generator
-                let s = take(&stakeImposed, for: e.generator), c = take(&computeImposed, for: e.generator)
-                byAskEvent[i] = LockAttribution(kind: .imposed, askId: e.askId, generator: e.generator,
-                                                stake: s?.amount, compute: c?.amount, position: logs[i].position)
-            case .proofCreated(let e):
-                byAskEvent[i] = Self.release(e.askId, at: logs[i].position, assignedHere[e.askId] ?? generatorOf(e.askId),
-                                             &stakeReleased, &computeReleased, take)
-            case .invalidInputsDetected(let e):
-                byAskEvent[i] = Self.release(e.askId, at: logs[i].position, assignedHere[e.askId] ?? generatorOf(e.askId),
-                                             &stakeReleased, &computeReleased, take)
-            case .proofNotGenerated(let e):
-                byAskEvent[i] = LockAttribution(kind: .slashed, askId: e.askId, generator: nil, stake: nil, compute: nil,
-                                                position: logs[i].position)
-                lastSlash = i
-            default:
-                break
             }
         }
         unpaired += (stakeImposed + computeImposed + stakeReleased + computeReleased).map(\.index)

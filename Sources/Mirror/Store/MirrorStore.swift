@@ -50,7 +50,9 @@ public struct RangeCommit: Sendable {
     public var signatureChecks: [SignatureCheck]
     /// Inconsistencies the reducer reported (each with its log position when known).
     public var issues: [InconsistencyError]
-    /// Per block, the entity changes (before and after images): written to the entity tables and the undo journal.
+    /// Per block, the entity changes (before and after images), in block order: written to the entity tables and the
+    /// undo journal (of the blocks above the undo floor). An entry may merge several blocks no rewind can stop
+    /// between (`RangeReducer.reduce(_:clock:mergingThrough:state:)`); see `BlockChanges`.
     public var changesByBlock: [BlockChanges]
     /// The RPC logs behind `logs`, in the same order (`rawLogs[i]` is the log `logs[i]` was decoded from), so the
     /// raw-event table keeps the emitter address, topics and data; empty when the caller does not keep them (the
@@ -72,11 +74,13 @@ public struct RangeCommit: Sendable {
     }
 }
 
-/// The entity changes of one block.
+/// The entity changes of one block — or of several consecutive blocks merged into one entry, numbered and hashed as the
+/// last of them: what `RangeReducer` records for the blocks at or below the store's journal floor (never journaled,
+/// never rewound to one by one; undoing the entry restores the state before the first of them exactly).
 public struct BlockChanges: Sendable {
-    /// The block number.
+    /// The block number (of the last block, for a merged entry).
     public var blockNumber: UInt64
-    /// The block hash.
+    /// The block hash (of the last block, for a merged entry).
     public var blockHash: Hash32
     /// Every entity the block touched, with before and after images.
     public var changes: ChangeSet

@@ -305,9 +305,12 @@ public actor MirrorSync {
         return next
     }
 
-    /// Applies the range's events block by block; returns each block's merged change set and every issue.
+    /// Applies the range's events block by block; returns each block's merged change set (one entry for the blocks the
+    /// store will not journal) and every issue.
     private func reduce(_ data: FetchedRange) -> ([BlockChanges], [InconsistencyError]) {
-        RangeReducer.reduce(data.enriched, clock: { block in UInt256((data.headers[block] ?? nil)?.l1BlockNumber ?? block) }, state: &state)
+        RangeReducer.reduce(data.enriched, clock: { block in UInt256((data.headers[block] ?? nil)?.l1BlockNumber ?? block) },
+                            mergingThrough: RangeReducer.journalFloor(toBlock: data.request.range.upperBound, reorgWindow: reorgWindow),
+                            state: &state)
     }
 
     private func record(_ commit: RangeCommit, issues: [InconsistencyError]) {

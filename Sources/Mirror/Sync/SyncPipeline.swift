@@ -50,7 +50,7 @@ public struct CommittedRange: Sendable {
     public var head: UInt64
     /// The applied events.
     public var logCount: Int
-    /// Per block, the entity changes.
+    /// Per block, the entity changes (the blocks at or below the journal floor merged into one entry: see `BlockChanges`).
     public var changes: [BlockChanges]
     /// The mirrored state after the commit (a copy-on-write value: cheap to keep).
     public var state: KalypsoState

@@ -170,6 +170,9 @@ enum IngestBenchmark {
         try ingest(p, into: store)
     }
 
+    /// The undo journal's depth (blocks), as in a sync's default configuration.
+    static let reorgWindow = 64
+
     /// One full ingest into `store`, a fresh database (SQLite or PostgreSQL).
     static func ingest(_ p: Prepared, into store: SQLMirrorStore) throws {
         // A backfill: the store defers its random-key indexes and builds them at the end (timed, like a sync that
@@ -205,7 +208,9 @@ enum IngestBenchmark {
                 }
             }
             tDecode += Measure.cpuSeconds() - t0; t0 = Measure.cpuSeconds()
-            let (changes, issues) = RangeReducer.reduce(events, clock: { UInt256($0) }, state: &state)
+            let (changes, issues) = RangeReducer.reduce(events, clock: { UInt256($0) },
+                                                        mergingThrough: RangeReducer.journalFloor(toBlock: range.upperBound, reorgWindow: Self.reorgWindow),
+                                                        state: &state)
             tReduce += Measure.cpuSeconds() - t0; t0 = Measure.cpuSeconds()
             guard let last = p.records[range.upperBound] else { throw BenchLoadError(message: "no block \(range.upperBound)") }
             var blocks = [last]
@@ -218,7 +223,7 @@ enum IngestBenchmark {
             try store.commit(RangeCommit(fromBlock: range.lowerBound, toBlock: range.upperBound, cursor: Checkpoint(blockNumber: last.number, blockHash: last.hash),
                                          blocks: blocks, logs: events, unknown: unknown, quarantined: quarantined,
                                          signatureChecks: p.checks[index], issues: p.enrichmentIssues[index] + issues,
-                                         changesByBlock: changes, rawLogs: raw, clock: UInt256(last.number)), reorgWindow: 64)
+                                         changesByBlock: changes, rawLogs: raw, clock: UInt256(last.number)), reorgWindow: Self.reorgWindow)
             tCommit += Measure.cpuSeconds() - t0
         }
         let t0 = Measure.cpuSeconds()

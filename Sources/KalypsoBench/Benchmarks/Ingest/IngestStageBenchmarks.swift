@@ -64,8 +64,9 @@ enum IngestStageBenchmarks {
                 for _ in 0..<n {
                     var state = KalypsoState()
                     var changed = 0
-                    for range in stages.events {
-                        let (changes, issues) = RangeReducer.reduce(range, clock: { UInt256($0) }, state: &state)
+                    for (range, events) in zip(stages.chain.ranges.map(\.range), stages.events) {
+                        let floor = RangeReducer.journalFloor(toBlock: range.upperBound, reorgWindow: IngestBenchmark.reorgWindow)
+                        let (changes, issues) = RangeReducer.reduce(events, clock: { UInt256($0) }, mergingThrough: floor, state: &state)
                         changed &+= changes.count &+ issues.count
                     }
                     blackHole(changed)
