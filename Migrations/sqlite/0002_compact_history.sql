@@ -1,8 +1,10 @@
 -- Compact history rows (issue 4: commit CPU and bytes written per log). Upgrades a 0001 database keeping its rows.
 --
--- events: the emitter, the event name, the raw log's first topic and the kind of enrichment repeat across events:
--- they are one row of event_kinds, referenced by id. `topics` keeps the topics after the first; `enrichment` keeps
--- the source's text only when it is neither `calldata` nor `eth_call at <the event's own block hash>`.
+-- events: the emitter, the event name, the raw log's first topic, the kind of enrichment and the shape of the fields
+-- JSON repeat across events: they are one row of event_kinds, referenced by id. `topics` keeps the topics after the
+-- first; `enrichment` keeps the source's text only when it is neither `calldata` nor `eth_call at <the event's own
+-- block hash>`; `field_values` holds the fields' values packed (PackedFields), `fields` the JSON text of the rows
+-- written before this migration (their kinds' shape is empty).
 -- signature_checks: the block and transaction hashes come from event_blocks and transactions (the rows of the
 -- check's event; the store writes them for every check), the note from check_notes (a handful of distinct texts).
 
@@ -12,7 +14,8 @@ CREATE TABLE event_kinds (
     event_name TEXT NOT NULL,
     topic0 BLOB NOT NULL,                   -- the raw log's first topic; empty: no topics, or the raw log was not kept
     enrichment INTEGER NOT NULL,            -- 0 events.enrichment (NULL: none needed), 1 calldata, 2 eth_call at the event's block hash
-    UNIQUE (emitter, event_name, topic0, enrichment)
+    fields_shape TEXT NOT NULL,             -- the fields JSON with each string value replaced by ?; empty: events.fields holds the text
+    UNIQUE (emitter, event_name, topic0, enrichment, fields_shape)
 ) STRICT;
 
 CREATE TABLE check_notes (
@@ -30,27 +33,29 @@ SELECT e.block_number, e.log_index, e.transaction_index, e.emitter, e.event_name
             ELSE 0 END AS enrichment_kind
 FROM main.events e LEFT JOIN main.event_blocks b ON b.number = e.block_number;
 
-INSERT INTO event_kinds (emitter, event_name, topic0, enrichment)
-SELECT DISTINCT emitter, event_name, topic0, enrichment_kind FROM event_parts ORDER BY emitter, event_name, topic0, enrichment_kind;
+INSERT INTO event_kinds (emitter, event_name, topic0, enrichment, fields_shape)
+SELECT DISTINCT emitter, event_name, topic0, enrichment_kind, '' FROM event_parts ORDER BY emitter, event_name, topic0, enrichment_kind;
 
 CREATE TABLE events_compact (
     block_number INTEGER NOT NULL,
     log_index INTEGER NOT NULL,
     transaction_index INTEGER NOT NULL,     -- the hashes are in transactions and event_blocks (once, not per log)
     kind_id INTEGER NOT NULL,               -- event_kinds.id: emitter, event name, first topic, enrichment kind
-    fields TEXT NOT NULL,                   -- the decoded fields and the enrichment payload, as JSON (inspection only)
+    fields TEXT,                            -- the decoded fields and the enrichment payload as JSON; NULL: packed in field_values
+    field_values BLOB,                     -- the fields' values in their kind's fields_shape (PackedFields)
     enrichment TEXT,                        -- the source's text when event_kinds.enrichment is 0 (NULL: none needed)
     topics BLOB,                            -- the raw log's topics after the first (NULL when the sync did not keep it)
     data BLOB,
     PRIMARY KEY (block_number, log_index)
 ) STRICT, WITHOUT ROWID;
 
-INSERT INTO events_compact (block_number, log_index, transaction_index, kind_id, fields, enrichment, topics, data)
-SELECT p.block_number, p.log_index, p.transaction_index, k.id, p.fields,
+INSERT INTO events_compact (block_number, log_index, transaction_index, kind_id, fields, field_values, enrichment, topics, data)
+SELECT p.block_number, p.log_index, p.transaction_index, k.id, p.fields, NULL,
        CASE WHEN p.enrichment_kind = 0 THEN p.enrichment END,
        CASE WHEN p.raw_missing THEN NULL ELSE CAST(p.rest AS BLOB) END, p.data
 FROM event_parts p
 JOIN event_kinds k ON k.emitter = p.emitter AND k.event_name = p.event_name AND k.topic0 = p.topic0 AND k.enrichment = p.enrichment_kind
+    AND k.fields_shape = ''
 ORDER BY p.block_number, p.log_index;
 
 DROP VIEW event_parts;

@@ -87,7 +87,7 @@ extension SQLMirrorReader {
         try snapshot { db, _ in
             try db.query("""
                 SELECT e.block_number, e.log_index, b.hash, e.transaction_index, t.transaction_hash, k.emitter, k.event_name,
-                       e.fields, k.enrichment, e.enrichment, k.topic0, e.topics, e.data
+                       e.fields, k.fields_shape, e.field_values, k.enrichment, e.enrichment, k.topic0, e.topics, e.data
                 FROM transactions t
                 JOIN events e ON e.block_number = t.block_number AND e.transaction_index = t.transaction_index
                 JOIN event_blocks b ON b.number = e.block_number
@@ -101,7 +101,8 @@ extension SQLMirrorReader {
                 guard let emitter = KalypsoContract(rawValue: emitterText) else {
                     throw MirrorStoreError(.corruptImage, "the event at \(position) names emitter '\(emitterText)'; rebuild the database with a fresh sync")
                 }
-                let name: String = try r.next(), fields: String = try r.next()
+                let name: String = try r.next()
+                let fields = try HistoryRows.fields(text: try r.next(), shape: try r.next(), values: try r.next(), at: position)
                 let enrichment = try HistoryRows.enrichment(kind: try r.next(), stored: try r.next(), at: position)
                 let topic0: [UInt8] = try r.next(), topics: [UInt8]? = try r.next(), data: [UInt8]? = try r.next()
                 return StoredEvent(position: position, emitter: emitter, eventName: name, fieldsJSON: fields, enrichment: enrichment,

@@ -6,9 +6,8 @@ import Kalypso
 /// The append-only tables of a range (events, unknown and quarantined logs, signature checks, issues) and the reorg
 /// tables (block window, undo journal): their batch inserts and the binds of their rows.
 enum HistoryRows {
-    /// (`fields` before `kind_id`: the JSON writer returns the event's name.)
     static let events = RowTable.insertOnly("events", columns: [
-        "block_number", "log_index", "transaction_index", "fields", "kind_id", "enrichment", "topics", "data"],
+        "block_number", "log_index", "transaction_index", "kind_id", "fields", "field_values", "enrichment", "topics", "data"],
         key: ["block_number", "log_index"])
     static let transactions = RowTable.insertOnly("transactions", columns: [
         "block_number", "transaction_index", "transaction_hash"], key: ["block_number", "transaction_index"])
@@ -76,14 +75,23 @@ enum HistoryRows {
         b.append(p.blockNumber); b.append(p.logIndex); b.append(p.blockHash); b.append(p.transactionIndex); b.append(p.transactionHash)
     }
 
+    /// Buffers for building `events` rows, reused from row to row.
+    struct EventScratch {
+        var json: [UInt8] = [], shape: [UInt8] = [], values: [UInt8] = []
+    }
+
     /// An `events` row (the block and transaction hashes go to `event_blocks` and `transactions`, once each; the
-    /// emitter, name, first topic and enrichment kind to `event_kinds`).
-    static func appendEvent(_ log: KalypsoLog, raw: Log?, _ lookups: inout HistoryLookups, _ db: any DatabaseConnection,
-                            _ b: inout SQLArguments) throws {
+    /// emitter, name, first topic, enrichment kind and fields shape to `event_kinds`; the fields' values packed).
+    static func appendEvent(_ log: KalypsoLog, raw: Log?, _ lookups: inout HistoryLookups, _ scratch: inout EventScratch,
+                            _ db: any DatabaseConnection, _ b: inout SQLArguments) throws {
         let p = log.position
         b.append(p.blockNumber); b.append(p.logIndex); b.append(p.transactionIndex)
-        var name: StaticString = ""
-        b.appendText { name = EventJSON.append(log.event, to: &$0) }
+        scratch.json.removeAll(keepingCapacity: true)
+        scratch.shape.removeAll(keepingCapacity: true)
+        scratch.values.removeAll(keepingCapacity: true)
+        let name = EventJSON.append(log.event, to: &scratch.json)
+        let packed = PackedFields.pack(scratch.json, shape: &scratch.shape, values: &scratch.values)
+        if !packed { scratch.shape.removeAll(keepingCapacity: true) }
         let enrichment: HistoryLookups.EnrichmentKind
         var text: String?
         switch log.event.enrichmentSource {
@@ -92,15 +100,28 @@ enum HistoryRows {
         case .pinnedCall(let hash)? where hash == p.blockHash: enrichment = .pinnedAtOwnBlock
         case let source?: enrichment = .stored; text = source.description
         }
-        let kind = HistoryLookups.EventKind(emitter: log.emitter, name: name.description, topic0: raw?.topics.first,
-                                            enrichment: enrichment)
-        b.append(try lookups.id(of: kind, db))
+        b.append(try lookups.id(emitter: log.emitter, name: name, topic0: raw?.topics.first, enrichment: enrichment,
+                                shape: scratch.shape, db))
+        if packed {
+            b.appendNull(); b.append(bytes: scratch.values)
+        } else {
+            b.appendText { $0.append(contentsOf: scratch.json) }; b.appendNull()
+        }
         b.append(text) { $0.append($1) }
         if let raw {
             appendTopics(raw.topics.dropFirst(), &b); b.append(bytes: raw.data)
         } else {
             b.appendNull(); b.appendNull()
         }
+    }
+
+    /// The `fields` JSON of an `events` row: the stored text, or the packed values in their kind's shape.
+    static func fields(text: String?, shape: String, values: [UInt8]?, at position: LogPosition) throws -> String {
+        if let text { return text }
+        guard let values, !shape.isEmpty else {
+            throw MirrorStoreError(.corruptImage, "the event at \(position) has neither fields text nor packed values in a shape; rebuild the database with a fresh sync")
+        }
+        return try PackedFields.unpack(shape: shape, values: values, context: "the fields of the event at \(position)")
     }
 
     static func appendUnknown(_ log: UnknownLog, _ b: inout SQLArguments) {

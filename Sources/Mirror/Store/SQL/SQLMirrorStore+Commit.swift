@@ -180,10 +180,11 @@ extension SQLMirrorStore {
     static func writeHistory(_ range: RangeCommit, _ db: any DatabaseConnection, _ arguments: inout SQLArguments,
                              _ lookups: inout HistoryLookups) throws {
         arguments.removeAll()
+        var scratch = HistoryRows.EventScratch()
         if range.rawLogs.isEmpty {
-            for log in range.logs { try HistoryRows.appendEvent(log, raw: nil, &lookups, db, &arguments) }
+            for log in range.logs { try HistoryRows.appendEvent(log, raw: nil, &lookups, &scratch, db, &arguments) }
         } else {
-            for (log, raw) in zip(range.logs, range.rawLogs) { try HistoryRows.appendEvent(log, raw: raw, &lookups, db, &arguments) }
+            for (log, raw) in zip(range.logs, range.rawLogs) { try HistoryRows.appendEvent(log, raw: raw, &lookups, &scratch, db, &arguments) }
         }
         try HistoryRows.events.insert(arguments, into: db)
 
