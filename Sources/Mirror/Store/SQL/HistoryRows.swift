@@ -77,7 +77,7 @@ enum HistoryRows {
 
     /// Buffers for building `events` rows, reused from row to row.
     struct EventScratch {
-        var json: [UInt8] = [], shape: [UInt8] = [], values: [UInt8] = []
+        var shape: [UInt8] = [], values: [UInt8] = []
     }
 
     /// An `events` row (the block and transaction hashes go to `event_blocks` and `transactions`, once each; the
@@ -86,12 +86,9 @@ enum HistoryRows {
                             _ db: any DatabaseConnection, _ b: inout SQLArguments) throws {
         let p = log.position
         b.append(p.blockNumber); b.append(p.logIndex); b.append(p.transactionIndex)
-        scratch.json.removeAll(keepingCapacity: true)
         scratch.shape.removeAll(keepingCapacity: true)
         scratch.values.removeAll(keepingCapacity: true)
-        let name = EventJSON.append(log.event, to: &scratch.json)
-        let packed = PackedFields.pack(scratch.json, shape: &scratch.shape, values: &scratch.values)
-        if !packed { scratch.shape.removeAll(keepingCapacity: true) }
+        let name = EventJSON.appendPacked(log.event, shape: &scratch.shape, values: &scratch.values)
         let enrichment: HistoryLookups.EnrichmentKind
         var text: String?
         switch log.event.enrichmentSource {
@@ -102,11 +99,7 @@ enum HistoryRows {
         }
         b.append(try lookups.id(emitter: log.emitter, name: name, topic0: raw?.topics.first, enrichment: enrichment,
                                 shape: scratch.shape, db))
-        if packed {
-            b.appendNull(); b.append(bytes: scratch.values)
-        } else {
-            b.appendText { $0.append(contentsOf: scratch.json) }; b.appendNull()
-        }
+        b.appendNull(); b.append(bytes: scratch.values)
         b.append(text) { $0.append($1) }
         if let raw {
             appendTopics(raw.topics.dropFirst(), &b); b.append(bytes: raw.data)
