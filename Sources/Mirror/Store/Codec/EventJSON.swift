@@ -1,8 +1,10 @@
 import EthereumKit
 import Kalypso
 
-/// The `events.fields` column: an event's decoded parameters (names as declared) and, under `"enrichment"`, the
-/// fields the sync added, as one JSON object. For inspection with SQL tools; the mirror never reads it back.
+/// An event's `fields` JSON (`StoredEvent.fieldsJSON`): its decoded parameters (names as declared) and, under
+/// `"enrichment"`, the fields the sync added, as one JSON object. The store keeps it packed (`appendPacked`: the
+/// shape in `event_kinds.fields_shape`, the values in `events.field_values`; rows from before migration 0002 keep the
+/// text in `events.fields`); the reader rebuilds this exact text.
 ///
 /// Numbers are decimal strings (uint256 does not fit a JSON number), addresses, hashes and bytes lowercase `0x` hex
 /// (byte strings longer than 64 bytes abbreviated, see `JSONObjectWriter.bytes`).
