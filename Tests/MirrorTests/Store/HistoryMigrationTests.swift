@@ -98,6 +98,20 @@ import Testing
             (try db.queryValue("SELECT count(*) FROM event_kinds"), try db.queryValue("SELECT count(*) FROM check_notes"))
         }
         #expect(kinds == 5 && notes == 2)
+
+        // The upgraded store keeps committing (packed fields) next to the upgraded rows (fields text).
+        var chain = RandomChain(seed: 3)
+        let range = chain.range(blocks: 30)
+        try store.commit(range, reorgWindow: 64)
+        let logs = range.logs.filter { $0.position.transactionHash == range.logs[0].position.transactionHash }
+        let stored = try reader.events(transaction: logs[0].position.transactionHash).value
+        #expect(stored.map(\.position) == logs.map(\.position))
+        #expect(stored.map(\.fieldsJSON) == logs.map { EventJSON.fields(of: $0.event) })
+        #expect(stored.map(\.eventName) == logs.map(\.event.name) && stored.map(\.emitter) == logs.map(\.emitter))
+        #expect(stored.map(\.enrichment) == logs.map { $0.event.enrichmentSource?.description })
+        read = []
+        for tx in [hash(10_000), hash(10_001), hash(11_000)] { read += try reader.events(transaction: tx).value }
+        #expect(read == events)
     }
 
     @Test func aVersion1SQLiteDatabaseUpgradesKeepingItsHistory() throws {
