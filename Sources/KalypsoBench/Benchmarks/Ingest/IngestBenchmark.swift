@@ -113,7 +113,7 @@ enum IngestBenchmark {
     static func ingestOnce(_ p: Prepared) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kalypso-bench-ingest-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { if ProcessInfo.processInfo.environment["KEEPDB"] == nil { try? FileManager.default.removeItem(at: dir) } else { print("kept", dir.path) } }
+        defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SQLMirrorStore.open(location: .sqlite(path: dir.appendingPathComponent("bench.sqlite").path), logger: .disabled)
         defer { store.pool.close() }
         try ingest(p, into: store)
