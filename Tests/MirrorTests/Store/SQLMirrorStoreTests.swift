@@ -96,8 +96,8 @@ import Testing
             #expect(after.state == before.state && after.cursor == before.cursor && after.window == before.window)
             #expect(try StoreFixture.counts(store) == counts)
             // The UNIQUE keys alone make re-inserting a range's rows a no-op.
-            var arguments = SQLArguments()
-            try store.pool.write { db in try SQLMirrorStore.writeHistory(ranges[4], db, &arguments) }
+            var arguments = SQLArguments(), lookups = HistoryLookups()
+            try store.pool.write { db in try SQLMirrorStore.writeHistory(ranges[4], db, &arguments, &lookups) }
             #expect(try StoreFixture.counts(store) == counts)
             // A replay whose last block has another hash is a reorg the caller must rewind first.
             var forked = ranges[5]

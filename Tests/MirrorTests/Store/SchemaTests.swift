@@ -17,8 +17,8 @@ import Testing
         }
         #expect(onDisk.keys.contains("sqlite/0001_mirror.sql") && onDisk.keys.contains("postgres/0001_mirror.sql"))
         #expect(EmbeddedMigrations.files == onDisk, "stale Sources/Mirror/Store/EmbeddedMigrations.swift: run `make embed`")
-        #expect(try SQLMirrorStore.migrations(for: .sqlite).migrations.map(\.name) == ["0001_mirror"])
-        #expect(try SQLMirrorStore.migrations(for: .postgres).migrations.map(\.name) == ["0001_mirror"])
+        #expect(try SQLMirrorStore.migrations(for: .sqlite).migrations.map(\.name) == ["0001_mirror", "0002_compact_history"])
+        #expect(try SQLMirrorStore.migrations(for: .postgres).migrations.map(\.name) == ["0001_mirror", "0002_compact_history"])
     }
 
     /// The store's SQL is shared: both dialects must have the same tables, columns (in order) and indexes.
@@ -38,6 +38,11 @@ import Testing
         #expect(shape(sqlite).count > 150)
         #expect(shape(sqlite) == shape(postgres))
         #expect(!postgres.contains("BLOB") && !postgres.contains("STRICT") && !postgres.contains("ROWID"))
+        let sqlite2 = try #require(EmbeddedMigrations.files["sqlite/0002_compact_history.sql"])
+        let postgres2 = try #require(EmbeddedMigrations.files["postgres/0002_compact_history.sql"])
+        #expect(shape(sqlite2).count > 30)
+        #expect(shape(sqlite2) == shape(postgres2))
+        #expect(!postgres2.contains("BLOB") && !postgres2.contains("STRICT") && !postgres2.contains("ROWID"))
     }
 
     @Test func aChangedAppliedMigrationRefusesToStart() throws {

@@ -16,7 +16,10 @@ struct ByteWriter {
 
     mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
 
-    mutating func varint(_ value: UInt64) {
+    mutating func varint(_ value: UInt64) { Self.varint(value, to: &bytes) }
+
+    /// Appends `value` as unsigned LEB128 to `bytes`.
+    static func varint(_ value: UInt64, to bytes: inout [UInt8]) {
         var v = value
         while v >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)

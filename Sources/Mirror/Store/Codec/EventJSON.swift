@@ -1,8 +1,10 @@
 import EthereumKit
 import Kalypso
 
-/// The `events.fields` column: an event's decoded parameters (names as declared) and, under `"enrichment"`, the
-/// fields the sync added, as one JSON object. For inspection with SQL tools; the mirror never reads it back.
+/// An event's `fields` JSON (`StoredEvent.fieldsJSON`): its decoded parameters (names as declared) and, under
+/// `"enrichment"`, the fields the sync added, as one JSON object. The store keeps it packed (`appendPacked`: the
+/// shape in `event_kinds.fields_shape`, the values in `events.field_values`; rows from before migration 0002 keep the
+/// text in `events.fields`); the reader rebuilds this exact text.
 ///
 /// Numbers are decimal strings (uint256 does not fit a JSON number), addresses, hashes and bytes lowercase `0x` hex
 /// (byte strings longer than 64 bytes abbreviated, see `JSONObjectWriter.bytes`).
@@ -20,6 +22,15 @@ enum EventJSON {
         var w = JSONObjectWriter(adopting: &bytes)
         let name = write(event, &w)
         w.finish(into: &bytes)
+        return name
+    }
+
+    /// Appends the packed form of `event`'s JSON object (`PackedFields`): its shape to `shape`, its values to
+    /// `values`; returns the event's name. `PackedFields.unpack` turns them into exactly `append`'s text.
+    static func appendPacked(_ event: KalypsoEvent, shape: inout [UInt8], values: inout [UInt8]) -> StaticString {
+        var w = JSONObjectWriter(adopting: &shape, packingInto: &values)
+        let name = write(event, &w)
+        w.finish(into: &shape, values: &values)
         return name
     }
 
@@ -120,22 +131,43 @@ enum EventJSON {
     }
 }
 
-/// Writes one JSON object with plain ASCII keys (the callers' constants) into a byte buffer.
+/// Writes one JSON object with plain ASCII keys (the callers' constants) into a byte buffer — or, packing, its shape
+/// (each string value a `?`) into the buffer and the values in binary into another (`PackedFields`).
 struct JSONObjectWriter {
     private var out: [UInt8]
     private var empty = true
+    /// Whether values go to `values` in binary (`PackedFields`) instead of `out` as text.
+    private let packing: Bool
+    private var values: [UInt8] = []
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Takes `buffer` over (appending to it); `finish(into:)` gives it back with the object appended.
     init(adopting buffer: inout [UInt8]) {
         out = []
+        packing = false
         swap(&out, &buffer)
         out.append(UInt8(ascii: "{"))
     }
 
-    private init() {
+    /// Takes `shape` and `values` over (appending to them); `finish(into:values:)` gives them back.
+    init(adopting shape: inout [UInt8], packingInto values: inout [UInt8]) {
         out = []
+        packing = true
+        swap(&out, &shape)
+        swap(&self.values, &values)
         out.append(UInt8(ascii: "{"))
+    }
+
+    private init(packing: Bool) {
+        out = []
+        self.packing = packing
+        out.append(UInt8(ascii: "{"))
+    }
+
+    /// Packing: the value's hole in the shape and its tag.
+    private mutating func hole(_ tag: PackedFields.Tag) {
+        out.append(PackedFields.hole)
+        values.append(tag.rawValue)
     }
 
     private mutating func key(_ name: StaticString) {
@@ -147,8 +179,12 @@ struct JSONObjectWriter {
         out.append(UInt8(ascii: ":"))
     }
 
-    /// `"0x…` and the hex digits (and the closing quote): the space is added at once and filled through a pointer.
     private mutating func hexBody(_ bytes: UnsafeRawBufferPointer, closing: Bool = true) {
+        Self.hexString(bytes, closing: closing, to: &out)
+    }
+
+    /// `"0x…` and the hex digits (and the closing quote): the space is added at once and filled through a pointer.
+    static func hexString(_ bytes: UnsafeRawBufferPointer, closing: Bool = true, to out: inout [UInt8]) {
         let start = out.count
         out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: 3 + 2 * bytes.count + (closing ? 1 : 0)))
         out.withUnsafeMutableBufferPointer { buffer in
@@ -170,13 +206,25 @@ struct JSONObjectWriter {
         var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &buffer) { raw in
             a.store(into: raw, at: 0)
-            hexBody(UnsafeRawBufferPointer(rebasing: raw[0..<20]))
+            if packing {
+                hole(.address)
+                values.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<20]))
+            } else {
+                hexBody(UnsafeRawBufferPointer(rebasing: raw[0..<20]))
+            }
         }
     }
 
     mutating func hash(_ name: StaticString, _ h: Hash32) {
         key(name)
-        withUnsafeBytes(of: (h.w0.bigEndian, h.w1.bigEndian, h.w2.bigEndian, h.w3.bigEndian)) { hexBody($0) }
+        withUnsafeBytes(of: (h.w0.bigEndian, h.w1.bigEndian, h.w2.bigEndian, h.w3.bigEndian)) {
+            if packing {
+                hole(.hash)
+                values.append(contentsOf: $0)
+            } else {
+                hexBody($0)
+            }
+        }
     }
 
     /// Byte strings up to `fullBytes` long are written in full; longer ones (proofs, prover data, secrets) as their
@@ -186,12 +234,24 @@ struct JSONObjectWriter {
 
     mutating func bytes(_ name: StaticString, _ bytes: [UInt8]) {
         key(name)
+        if packing {
+            let shown = bytes.count > Self.fullBytes ? 32 : bytes.count
+            hole(bytes.count > Self.fullBytes ? .abbreviatedBytes : .bytes)
+            ByteWriter.varint(UInt64(bytes.count), to: &values)
+            values.append(contentsOf: bytes[0..<shown])
+            return
+        }
         guard bytes.count > Self.fullBytes else {
             bytes.withUnsafeBytes { hexBody($0) }
             return
         }
         bytes.withUnsafeBytes { hexBody(UnsafeRawBufferPointer(rebasing: $0[0..<32]), closing: false) }
-        out.append(contentsOf: "…(\(bytes.count) bytes)\"".utf8)
+        Self.abbreviationTail(count: bytes.count, to: &out)
+    }
+
+    /// What follows the first 32 bytes of an abbreviated byte string: `…(N bytes)` and the closing quote.
+    static func abbreviationTail(count: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: "…(\(count) bytes)\"".utf8)
     }
 
     mutating func bool(_ name: StaticString, _ v: Bool) {
@@ -203,6 +263,23 @@ struct JSONObjectWriter {
     /// A decimal string.
     mutating func uint(_ name: StaticString, _ v: UInt256) {
         key(name)
+        if packing {
+            if let small = v.uint64 {
+                hole(.uint64)
+                ByteWriter.varint(small, to: &values)
+            } else {
+                hole(.uint256)
+                var w = ByteWriter(capacity: 33)
+                w.u256(v)
+                values.append(contentsOf: w.bytes)
+            }
+            return
+        }
+        Self.decimalString(v, to: &out)
+    }
+
+    /// `v` as a quoted decimal string.
+    static func decimalString(_ v: UInt256, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         if var small = v.uint64 {
             var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, written backwards into a stack buffer
@@ -224,15 +301,22 @@ struct JSONObjectWriter {
     /// A nested object under `name`.
     mutating func object(_ name: StaticString, _ body: (inout JSONObjectWriter) -> Void) {
         key(name)
-        var inner = JSONObjectWriter()
+        var inner = JSONObjectWriter(packing: packing)
         body(&inner)
         out.append(contentsOf: inner.out)
         out.append(UInt8(ascii: "}"))
+        values.append(contentsOf: inner.values)
     }
 
     /// Closes the object and hands the buffer back.
     mutating func finish(into buffer: inout [UInt8]) {
         out.append(UInt8(ascii: "}"))
         swap(&out, &buffer)
+    }
+
+    /// Closes the object and hands the shape and the values back (packing).
+    mutating func finish(into shape: inout [UInt8], values: inout [UInt8]) {
+        finish(into: &shape)
+        swap(&self.values, &values)
     }
 }

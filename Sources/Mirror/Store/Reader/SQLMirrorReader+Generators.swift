@@ -75,8 +75,8 @@ extension SQLMirrorReader {
             guard let g = try Self.generatorRecords(db, "g.address = \(address)")[address] else { return nil }
             let rows = try Self.generatorRows(db, "gm.generator = \(address)")
             let listings = try Self.listings(db, rows: rows, generators: [address: g], clock: sync.clock)
-            let check = try Self.checks(db, "expected = \(address) AND kind = \(SignatureCheck.Kind.admin.rawValue)",
-                                        "ORDER BY block_number DESC, seq DESC LIMIT 1").first
+            let check = try Self.checks(db, "c.expected = \(address) AND c.kind = \(SignatureCheck.Kind.admin.rawValue)",
+                                        "ORDER BY c.block_number DESC, c.seq DESC LIMIT 1").first
             return GeneratorDetail(generator: g, idleCapacity: g.idleCapacity, maxReducibleStake: g.maxReducibleStake,
                                    availableCompute: AvailableCompute.of(g, rows: rows), state: Self.overallState(g, rows: rows),
                                    markets: listings, adminCheck: check)

@@ -26,25 +26,30 @@ extension SQLMirrorReader {
         try Self.checkLimit(query.limit)
         let after = try query.cursor.map { try PageCursor.position($0) }
         return try snapshot { db, _ in
-            var clause: SQLQuery = after.map { "(block_number, seq) > (\($0.block), \($0.index))" } ?? "1 = 1"
-            if let kind = query.kind { clause.append(" AND kind = \(kind.rawValue)") }
-            if query.mismatchesOnly { clause.append(" AND matches = \(false)") }
-            if let expected = query.expected { clause.append(" AND expected = \(expected)") }
-            let rows = try Self.checkRows(db, clause, "ORDER BY block_number, seq LIMIT \(query.limit + 1)")
+            var clause: SQLQuery = after.map { "(c.block_number, c.seq) > (\($0.block), \($0.index))" } ?? "1 = 1"
+            if let kind = query.kind { clause.append(" AND c.kind = \(kind.rawValue)") }
+            if query.mismatchesOnly { clause.append(" AND c.matches = \(false)") }
+            if let expected = query.expected { clause.append(" AND c.expected = \(expected)") }
+            let rows = try Self.checkRows(db, clause, "ORDER BY c.block_number, c.seq LIMIT \(query.limit + 1)")
             let page = Self.page(rows, limit: query.limit) { PageCursor.of($0.block, UInt64($0.seq)) }
             return Page(items: page.items.map(\.check), nextCursor: page.nextCursor)
         }
     }
 
-    /// The signature checks matching `where`, in the order of `tail`.
+    /// The signature checks matching `where`, in the order of `tail` (columns of `signature_checks c`).
     static func checks(_ db: any DatabaseConnection, _ where: SQLQuery, _ tail: SQLQuery) throws -> [SignatureCheck] {
         try checkRows(db, `where`, tail).map(\.check)
     }
 
     private static func checkRows(_ db: any DatabaseConnection, _ where: SQLQuery, _ tail: SQLQuery) throws -> [(block: UInt64, seq: Int, check: SignatureCheck)] {
         try db.query("""
-            SELECT block_number, seq, log_index, block_hash, transaction_index, transaction_hash, kind, expected, recovered, matches, note
-            FROM signature_checks WHERE \(`where`) \(tail)
+            SELECT c.block_number, c.seq, c.log_index, b.hash, c.transaction_index, t.transaction_hash, c.kind, c.expected,
+                   c.recovered, c.matches, n.note
+            FROM signature_checks c
+            JOIN event_blocks b ON b.number = c.block_number
+            JOIN transactions t ON t.block_number = c.block_number AND t.transaction_index = c.transaction_index
+            JOIN check_notes n ON n.id = c.note_id
+            WHERE \(`where`) \(tail)
             """).map { row in
             var r = ColumnReader(row)
             let block: UInt64 = try r.next(), seq: Int = try r.next(), index: UInt64 = try r.next()
@@ -81,11 +86,12 @@ extension SQLMirrorReader {
     public func events(transaction: Hash32) throws -> Snapshot<[StoredEvent]> {
         try snapshot { db, _ in
             try db.query("""
-                SELECT e.block_number, e.log_index, b.hash, e.transaction_index, t.transaction_hash, e.emitter, e.event_name,
-                       e.fields, e.enrichment, e.topics, e.data
+                SELECT e.block_number, e.log_index, b.hash, e.transaction_index, t.transaction_hash, k.emitter, k.event_name,
+                       e.fields, k.fields_shape, e.field_values, k.enrichment, e.enrichment, k.topic0, e.topics, e.data
                 FROM transactions t
                 JOIN events e ON e.block_number = t.block_number AND e.transaction_index = t.transaction_index
                 JOIN event_blocks b ON b.number = e.block_number
+                JOIN event_kinds k ON k.id = e.kind_id
                 WHERE t.transaction_hash = \(transaction) ORDER BY e.block_number, e.log_index
                 """).map { row in
                 var r = ColumnReader(row)
@@ -95,10 +101,12 @@ extension SQLMirrorReader {
                 guard let emitter = KalypsoContract(rawValue: emitterText) else {
                     throw MirrorStoreError(.corruptImage, "the event at \(position) names emitter '\(emitterText)'; rebuild the database with a fresh sync")
                 }
-                let name: String = try r.next(), fields: String = try r.next(), enrichment: String? = try r.next()
-                let topics: [UInt8]? = try r.next(), data: [UInt8]? = try r.next()
+                let name: String = try r.next()
+                let fields = try HistoryRows.fields(text: try r.next(), shape: try r.next(), values: try r.next(), at: position)
+                let enrichment = try HistoryRows.enrichment(kind: try r.next(), stored: try r.next(), at: position)
+                let topic0: [UInt8] = try r.next(), topics: [UInt8]? = try r.next(), data: [UInt8]? = try r.next()
                 return StoredEvent(position: position, emitter: emitter, eventName: name, fieldsJSON: fields, enrichment: enrichment,
-                                   topics: topics.map(HistoryRows.topics(blob:)), data: data)
+                                   topics: HistoryRows.topics(first: topic0, rest: topics), data: data)
             }
         }
     }

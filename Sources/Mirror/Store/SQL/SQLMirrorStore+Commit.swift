@@ -14,6 +14,15 @@ extension SQLMirrorStore {
     /// - Throws: `MirrorStoreError` `.rangeNotContiguous` / `.invalidRange` for a range that does not fit (nothing
     ///   is written), `DatabaseError` for a database failure (the transaction is rolled back).
     public func commit(_ range: RangeCommit, reorgWindow: Int) throws {
+        // The lookup ids a failed commit created were rolled back with it.
+        let lookupsBefore = lookups
+        do { try commitRange(range, reorgWindow: reorgWindow) } catch {
+            lookups = lookupsBefore
+            throw error
+        }
+    }
+
+    private func commitRange(_ range: RangeCommit, reorgWindow: Int) throws {
         try Self.validate(range, reorgWindow: reorgWindow)
         try pool.write { db in
             let sync = try SyncStateRow.read(db)
@@ -37,7 +46,7 @@ extension SQLMirrorStore {
             defer { returnArguments(arguments) }
             try Self.writeEntities(Self.finalValues(range.changesByBlock), db, &arguments)
             try Self.writeJournal(range.changesByBlock, above: floor, db, &arguments)
-            try Self.writeHistory(range, db, &arguments)
+            try Self.writeHistory(range, db, &arguments, &lookups)
             arguments.removeAll()
             for b in range.blocks where Int64(b.number) >= floor {
                 arguments.append(b.number); arguments.append(b.hash); arguments.append(b.parentHash)
@@ -168,30 +177,27 @@ extension SQLMirrorStore {
 
     /// Inserts the range's events (with their transactions and blocks), unknown and quarantined logs, signature checks
     /// and issues.
-    static func writeHistory(_ range: RangeCommit, _ db: any DatabaseConnection, _ arguments: inout SQLArguments) throws {
+    static func writeHistory(_ range: RangeCommit, _ db: any DatabaseConnection, _ arguments: inout SQLArguments,
+                             _ lookups: inout HistoryLookups) throws {
         arguments.removeAll()
+        var scratch = HistoryRows.EventScratch()
         if range.rawLogs.isEmpty {
-            for log in range.logs { HistoryRows.appendEvent(log, raw: nil, &arguments) }
+            for log in range.logs { try HistoryRows.appendEvent(log, raw: nil, &lookups, &scratch, db, &arguments) }
         } else {
-            for (log, raw) in zip(range.logs, range.rawLogs) { HistoryRows.appendEvent(log, raw: raw, &arguments) }
+            for (log, raw) in zip(range.logs, range.rawLogs) { try HistoryRows.appendEvent(log, raw: raw, &lookups, &scratch, db, &arguments) }
         }
         try HistoryRows.events.insert(arguments, into: db)
 
-        // One row per transaction and per block of the events (logs arrive in chain order).
+        // One row per transaction and per block of the events and signature checks (checks read their hashes there).
+        let transactions = transactionPositions(range)
         arguments.removeAll()
-        var lastTransaction: (block: UInt64, index: UInt64)?
-        for log in range.logs {
-            let p = log.position
-            if let last = lastTransaction, last.block == p.blockNumber, last.index == p.transactionIndex { continue }
-            lastTransaction = (p.blockNumber, p.transactionIndex)
-            arguments.append(p.blockNumber); arguments.append(p.transactionIndex); arguments.append(p.transactionHash)
-        }
+        for p in transactions { arguments.append(p.blockNumber); arguments.append(p.transactionIndex); arguments.append(p.transactionHash) }
         try HistoryRows.transactions.insert(arguments, into: db)
         arguments.removeAll()
         var lastBlock: UInt64?
-        for log in range.logs where log.position.blockNumber != lastBlock {
-            lastBlock = log.position.blockNumber
-            arguments.append(log.position.blockNumber); arguments.append(log.position.blockHash)
+        for p in transactions where p.blockNumber != lastBlock {
+            lastBlock = p.blockNumber
+            arguments.append(p.blockNumber); arguments.append(p.blockHash)
         }
         try HistoryRows.eventBlocks.insert(arguments, into: db)
 
@@ -208,7 +214,7 @@ extension SQLMirrorStore {
         for check in range.signatureChecks {
             let seq = seqs[check.position.blockNumber, default: 0]
             seqs[check.position.blockNumber] = seq + 1
-            HistoryRows.appendCheck(check, seq: seq, &arguments)
+            HistoryRows.appendCheck(check, seq: seq, noteID: try lookups.id(ofNote: check.note, db), &arguments)
         }
         try HistoryRows.signatureChecks.insert(arguments, into: db)
 
@@ -221,5 +227,34 @@ extension SQLMirrorStore {
             HistoryRows.appendIssue(issue, block: block, seq: seq, &arguments)
         }
         try HistoryRows.issues.insert(arguments, into: db)
+    }
+
+    /// The position of each transaction of the range's events (their first log; logs arrive in chain order), then of
+    /// each signature check's transaction that has no event in the range. A position listed twice (input out of chain
+    /// order) is harmless: the inserts ignore a key they stored already.
+    static func transactionPositions(_ range: RangeCommit) -> [LogPosition] {
+        var positions: [LogPosition] = []
+        for log in range.logs {
+            let p = log.position
+            if let last = positions.last, last.blockNumber == p.blockNumber, last.transactionIndex == p.transactionIndex { continue }
+            positions.append(p)
+        }
+        let fromEvents = positions.count
+        func precedes(_ a: LogPosition, _ b: LogPosition) -> Bool {
+            (a.blockNumber, a.transactionIndex) < (b.blockNumber, b.transactionIndex)
+        }
+        for check in range.signatureChecks {
+            let p = check.position
+            if let last = positions.last, positions.count > fromEvents, last.blockNumber == p.blockNumber, last.transactionIndex == p.transactionIndex { continue }
+            // Binary search among the events' transactions (sorted when the logs are in chain order).
+            var low = 0, high = fromEvents
+            while low < high {
+                let mid = (low + high) / 2
+                if precedes(positions[mid], p) { low = mid + 1 } else { high = mid }
+            }
+            if low < fromEvents, !precedes(p, positions[low]) { continue }
+            positions.append(p)
+        }
+        return positions
     }
 }

@@ -23,6 +23,8 @@ public final class SQLMirrorStore: MirrorStore {
     let logger: Logger
     /// A parameter buffer reused by every commit (its storage grows to the largest range and stays).
     private var spareArguments: SQLArguments?
+    /// The ids of the history's lookup rows (event kinds, check notes) known to be committed.
+    var lookups = HistoryLookups()
     /// Refuses writes after a reconnect if another writer changed the database meanwhile (PostgreSQL).
     let fence: WriterFence
 
