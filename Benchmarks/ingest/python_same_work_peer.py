@@ -1,5 +1,6 @@
 """Same-work Python peer of `kalypso-bench ingest`: what a careful Python indexer doing the mirror's job does on the same
-recorded chain, producing the same database content (tables of `Migrations/sqlite/0001_mirror.sql`).
+recorded chain, producing the same database content (the tables of `Migrations/sqlite/NNNN_*.sql`, applied in order as our migrator
+does).
 
   python python_same_work_peer.py CHAIN_DIR SECONDS [--check OUR_DB]
 
@@ -8,11 +9,12 @@ blocks.jsonl / calls.jsonl — sender recovery (coincurve) and the admin signatu
 for RegisteredGenerator / JoinedMarketplace / AskCreated, the recorded pinned calls (`marketData`, `listOfAsk`) for
 MarketplaceCreated / TaskCreated — as `IngestBenchmark.prepare` runs ours once before timing.
 
-Timed, per 2,000-block range, into a fresh SQLite database created from our schema file: json.loads of the range's
+Timed, per 2,000-block range, into a fresh SQLite database created from our migration files: json.loads of the range's
 eth_getLogs result, eth-abi decoding of every log (by address and topic0, from ABI/*.json), the reducer (the §7.4
 transition table as Sources/Kalypso/Reducer does it: per block, per transaction, a journal of each entity's value
 before its first touch), and one sqlite3 transaction with the entity upserts (each changed entity once, its final
-value), events (fields JSON + raw topics/data), transactions, event_blocks, signature_checks, issues, block window,
+value), events (their kind's id, the fields' values packed as PackedFields.swift does, raw topics after the first and
+data), event_kinds, transactions, event_blocks, signature_checks (note by check_notes id), issues, block window,
 undo journal (blocks above toBlock − 64) and cursor. The reader indexes our backfill defers are dropped first and
 built at the end (timed). Prints `rate: <logs per CPU second>` and `logs: <count>`.
 
@@ -46,7 +48,7 @@ from eth_utils import keccak
 
 from same_work_reducer import ENRICHED_BY_CALLDATA_OR_CALL as ENRICHED, Reducer, addr, hx
 from same_work_rows import (
-    ASK, MARKET, ROW, codec_key, codec_value, commit_range, entity_row, event_fields, u32)
+    ASK, MARKET, ROW, HistoryLookups, codec_key, codec_value, commit_range, entity_row, transaction_rows, u32)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 SECP_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
@@ -283,6 +285,28 @@ def load_prepared(chain, abi, meta_text, meta):
 # ---- Ingest ---------------------------------------------------------------------------------------------------
 
 
+def apply_migrations(db):
+    """Every Migrations/sqlite/NNNN_name.sql in version order, each in one transaction with its schema_migrations row
+    (version, name, sha256 of the text), as Sources/Database/Migrations/Migrator.swift does."""
+    db.executescript("""
+        CREATE TABLE schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )""")
+    files = sorted(glob.glob(os.path.join(ROOT, "Migrations", "sqlite", "[0-9][0-9][0-9][0-9]*_*.sql")))
+    for expected, path in enumerate(files, 1):
+        name = os.path.basename(path)[:-4]
+        version = int(name.split("_", 1)[0])
+        if version != expected:
+            raise SystemExit(f"migration {path}: version {version}, expected {expected} (number them 0001, 0002, … without gaps)")
+        with open(path, "rb") as f:
+            text = f.read()
+        db.executescript(f"BEGIN;\n{text.decode()}\n;INSERT INTO schema_migrations (version, name, checksum) "
+                         f"VALUES ({version}, '{name}', '{hashlib.sha256(text).hexdigest()}');\nCOMMIT;")
+
+
 def create_database(path):
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA page_size = 16384")          # as SQLMirrorStore.sqliteWriterConfiguration
@@ -291,8 +315,7 @@ def create_database(path):
     db.execute("PRAGMA cache_size = -65536")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute(f"PRAGMA wal_autocheckpoint = {40 * 1024 * 1024 // 16384}")
-    with open(os.path.join(ROOT, "Migrations", "sqlite", "0001_mirror.sql")) as f:
-        db.executescript(f.read())
+    apply_migrations(db)
     db.execute("UPDATE sync_state SET started_at = ? WHERE id = 1", (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),))
     return db
 
@@ -302,12 +325,13 @@ class Ingest:
         self.abi, self.prepared, self.db = abi, prepared, db
         self.reducer = Reducer()
         self.undo_floor = None
-        # Per (address, topic0): the JSON (name, type) list of the event's parameters.
-        self.params = {}
+        # Per (address, topic0): the emitter, the name and the (name, type) list of the event's parameters.
+        params = {}
         for key, (contract, name, indexed, data, order, _) in abi.events.items():
             ii, di = iter(indexed), iter(data)
             types = [next(ii) if ix else next(di) for ix in order]
-            self.params[key] = [(p, t) for p, t in zip(self.param_names(contract, name, len(order), order), types)]
+            params[key] = (contract, name, list(zip(self.param_names(contract, name, len(order), order), types)))
+        self.lookups = HistoryLookups(params)
 
     @staticmethod
     def param_names(contract, name, count, order):
@@ -331,7 +355,7 @@ class Ingest:
         self.db.execute("COMMIT")
 
     def range(self, index, from_block, to_block, body):
-        abi, enrichment_of = self.abi, self.prepared["enrichment"]
+        abi, enrichment_of, event_row = self.abi, self.prepared["enrichment"], self.lookups.event_row
         events, decoded, unknown = [], [], []
         contract_at, table = abi.contract_at, abi.events
         for log in json.loads(body):
@@ -346,10 +370,10 @@ class Ingest:
                 continue
             contract, name, v = abi.decode_log(log)
             enrichment = enrichment_of.get((n, li)) if name in ENRICHED else None
-            pos = (n, li, bytes.fromhex(log["blockHash"][2:]), ti, bytes.fromhex(log["transactionHash"][2:]))
+            block_hash = log["blockHash"]
+            pos = (n, li, bytes.fromhex(block_hash[2:]), ti, bytes.fromhex(log["transactionHash"][2:]))
             decoded.append((pos, contract, name, v, enrichment))
-            events.append((n, li, ti, contract, name, event_fields(self.params[key], name, v, enrichment),
-                           enrichment[0] if enrichment else None, raw_topics, data))
+            events.append(event_row(key, n, li, ti, block_hash, v, enrichment, raw_topics, data))
 
         # Reduce block by block; one change set per block (RangeReducer).
         old_floor = self.undo_floor if self.undo_floor is not None else from_block - 1
@@ -380,22 +404,16 @@ class Ingest:
             else:
                 upserts.setdefault(key[0], []).append(entity_row(key[0], value))
 
-        transactions, event_blocks, last_tx, last_block = [], [], None, None
+        checks = self.prepared["checks"][index]
+        transactions, event_blocks = transaction_rows([d[0] for d in decoded], checks)
         records = self.prepared["records"]
         window_numbers = {to_block}
-        for pos, *_ in decoded:
-            if (pos[0], pos[3]) != last_tx:
-                last_tx = (pos[0], pos[3])
-                transactions.append((pos[0], pos[3], pos[4]))
-            if pos[0] != last_block:
-                last_block = pos[0]
-                event_blocks.append((pos[0], pos[2]))
-                window_numbers.add(pos[0])
+        window_numbers.update(d[0][0] for d in decoded)
         window = [(b,) + records[b] for b in sorted(window_numbers) if b >= floor and b in records]
         last_hash = records[to_block][0]
         commit_range(self.db, {
             "upserts": upserts, "deletes": deletes, "journal": journal, "events": events, "transactions": transactions,
-            "event_blocks": event_blocks, "unknown": unknown, "checks": self.prepared["checks"][index],
+            "event_blocks": event_blocks, "unknown": unknown, "checks": checks, "lookups": self.lookups,
             "issues": reducer.issues, "window": window, "cursor": (to_block, last_hash, u32(to_block), floor),
             "floor": floor, "old_floor": old_floor})
         self.undo_floor = floor
@@ -423,9 +441,9 @@ def run(chain, seconds, db_path, abi, prepared, bounds):
 
 # ---- Check ----------------------------------------------------------------------------------------------------
 
-# Columns our store fills that the peer cannot reproduce (wall-clock times) or tables that are our migrator's.
-EXCLUDED_COLUMNS = {"sync_state": {"started_at"}}
-EXCLUDED_TABLES = {"schema_migrations"}
+# Columns our store and migrator fill with the wall-clock time, which the peer cannot reproduce.
+EXCLUDED_COLUMNS = {"sync_state": {"started_at"}, "schema_migrations": {"applied_at"}}
+EXCLUDED_TABLES = set()
 
 
 def check(peer_path, our_path):
@@ -459,7 +477,7 @@ def check(peer_path, our_path):
     if our_indexes != peer_indexes:
         failures.append(f"indexes: ours {our_indexes}, peer {peer_indexes}")
     excluded = sorted(EXCLUDED_TABLES) + [f"{t}.{c}" for t, cs in EXCLUDED_COLUMNS.items() for c in sorted(cs)]
-    print(f"check: excluded {', '.join(excluded)} (our migrator's bookkeeping and the writer's wall-clock start time)")
+    print(f"check: excluded {', '.join(excluded)} (wall-clock times of our migrator and writer)")
     if failures:
         print("check: DIFFERENT")
         for f in failures:
