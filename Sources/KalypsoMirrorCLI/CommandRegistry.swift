@@ -12,6 +12,7 @@ enum CommandRegistry {
         StatusCommand.self,
         GeneratorsCommand.self,
         MarketsCommand.self,
+        HistoryCommand.self,
         VerifyCommand.self,
         MatchCommand.self,
         ServeCommand.self,

@@ -56,6 +56,27 @@ extension OperatorIntegrationTests {
             #expect(listings.first?["proofGenerationCost"] as? String == row?.proofGenerationCost.map { $0.description })
             #expect(listings.first?["proposedTime"] as? String == "50")
 
+            // The history behind it: libsecp256k1 recovered this generator as the sender of each of its transactions,
+            // and each transaction's events are stored as decoded and enriched.
+            let checks = try w.cli(["history", "checks", "--expected", me.checksummed, "--kind", "admin", "--json", "--db", mirror.db], connect: false)
+            #expect(checks.status == 0, "\(checks.stderr)")
+            let list = checks.json["checks"] as? [[String: Any]] ?? []
+            #expect(list.count >= 3, "register, change-reward-address, join-market, intend-reduce-stake: \(checks.stdout)")
+            #expect(list.allSatisfy { $0["matches"] as? Bool == true && $0["recovered"] as? String == me.checksummed }, "\(checks.stdout)")
+            var names: [String] = []
+            for check in list {
+                let tx = try w.cli(["history", "tx", check["transaction"] as? String ?? "?", "--json", "--db", mirror.db], connect: false)
+                #expect(tx.status == 0, "\(tx.stderr)")
+                let events = tx.json["events"] as? [[String: Any]] ?? []
+                names += events.compactMap { $0["event"] as? String }
+                #expect(events.allSatisfy { $0["fields"] is [String: Any] && $0["topics"] is [Any] }, "\(tx.stdout)")
+            }
+            #expect(names.contains("RegisteredGenerator") && names.contains("JoinedMarketplace"), "\(names)")
+            let mismatches = try w.cli(["history", "checks", "--expected", me.checksummed, "--mismatches", "--json", "--db", mirror.db], connect: false)
+            #expect((mismatches.json["checks"] as? [Any])?.isEmpty == true, "\(mismatches.stdout) \(mismatches.stderr)")
+            let unknown = try w.cli(["history", "tx", Hash32.zero.description, "--db", mirror.db], connect: false)
+            #expect(unknown.status == 1 && unknown.stderr.contains("no Kalypso event of transaction"), "\(unknown.stderr)")
+
             // The market lists the generator too.
             let market = try w.cli(["markets", "show", w.publicMarket.description, "--json", "--db", mirror.db], connect: false)
             #expect(market.status == 0, "\(market.stderr)")
