@@ -165,6 +165,15 @@ import Testing
             var misplacedRaw = next
             if misplacedRaw.rawLogs.count > 1 { misplacedRaw.rawLogs.swapAt(0, misplacedRaw.rawLogs.count - 1) } else { misplacedRaw.rawLogs.append(misplacedRaw.rawLogs.first ?? next.rawLogs[0]) }
             #expect(throws: MirrorStoreError.self) { try store.commit(misplacedRaw, reorgWindow: 64) }
+            // A signature check naming its event's transaction position with another transaction hash.
+            var wrongCheck = next
+            let event = try #require(next.logs.first)
+            var elsewhere = event.position
+            elsewhere.transactionHash = Hash32(UInt256(0xBAD))
+            wrongCheck.signatureChecks.append(SignatureCheck(kind: .admin, position: elsewhere, expected: nil, recovered: nil, matches: false, note: "test"))
+            let refused = #expect(throws: MirrorStoreError.self) { try store.commit(wrongCheck, reorgWindow: 64) }
+            #expect(refused?.code == .invalidRange)
+            #expect(refused?.message.contains("that position holds transaction \(event.position.transactionHash)") == true, "\(refused?.message ?? "")")
             #expect(try store.loadState().cursor == first.cursor, "nothing was written")
             try store.commit(next, reorgWindow: 64)
             #expect(try store.loadState().state == fresh.state)

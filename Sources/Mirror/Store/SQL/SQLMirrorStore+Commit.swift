@@ -104,6 +104,27 @@ extension SQLMirrorStore {
         for log in range.unknown where !blocks.contains(log.position.blockNumber) { throw refuse("the unknown log at \(log.position) is outside it") }
         for log in range.quarantined where !blocks.contains(log.position.blockNumber) { throw refuse("the quarantined log at \(log.position) is outside it") }
         for check in range.signatureChecks where !blocks.contains(check.position.blockNumber) { throw refuse("the signature check at \(check.position) is outside it") }
+        // A check names its transaction by position; the tables keep one hash per transaction and block, so a check
+        // whose hashes differ from its transaction's events is inconsistent input (refused, never "first one wins").
+        if !range.signatureChecks.isEmpty {
+            let transactions = eventTransactions(range.logs)
+            var others: [TransactionKey: LogPosition] = [:]
+            for check in range.signatureChecks {
+                let p = check.position
+                let known: LogPosition
+                if let i = position(of: p, in: transactions) {
+                    known = transactions[i]
+                } else if let other = others[TransactionKey(p)] {
+                    known = other
+                } else {
+                    others[TransactionKey(p)] = p
+                    continue
+                }
+                guard known.transactionHash == p.transactionHash, known.blockHash == p.blockHash else {
+                    throw refuse("the signature check of transaction \(p.transactionIndex) in block \(p.blockNumber) names transaction \(p.transactionHash) in block \(p.blockHash), but that position holds transaction \(known.transactionHash) in block \(known.blockHash)")
+                }
+            }
+        }
         for issue in range.issues {
             if let p = issue.position, !blocks.contains(p.blockNumber) { throw refuse("the issue at \(p) is outside it") }
         }
@@ -114,6 +135,13 @@ extension SQLMirrorStore {
         for (raw, log) in zip(range.rawLogs, range.logs) where raw.blockNumber != log.position.blockNumber || raw.logIndex != log.position.logIndex {
             throw refuse("the raw log at block \(raw.blockNumber) index \(raw.logIndex) is paired with the event at \(log.position); keep rawLogs in the order of logs")
         }
+    }
+
+    /// A transaction's place in the chain (block number, index in the block).
+    private struct TransactionKey: Hashable {
+        let block: UInt64
+        let index: UInt64
+        init(_ p: LogPosition) { block = p.blockNumber; index = p.transactionIndex }
     }
 
     /// Per entity touched by the range: its value after the range, or nothing if it ended where it started.
@@ -233,28 +261,42 @@ extension SQLMirrorStore {
     /// each signature check's transaction that has no event in the range. A position listed twice (input out of chain
     /// order) is harmless: the inserts ignore a key they stored already.
     static func transactionPositions(_ range: RangeCommit) -> [LogPosition] {
+        var positions = eventTransactions(range.logs)
+        let fromEvents = positions.count
+        for check in range.signatureChecks {
+            let p = check.position
+            if let last = positions.last, positions.count > fromEvents, last.blockNumber == p.blockNumber, last.transactionIndex == p.transactionIndex { continue }
+            if position(of: p, in: positions[..<fromEvents]) != nil { continue }
+            positions.append(p)
+        }
+        return positions
+    }
+
+    /// The position of each transaction of `logs` (its first log; logs arrive in chain order).
+    static func eventTransactions(_ logs: [KalypsoLog]) -> [LogPosition] {
         var positions: [LogPosition] = []
-        for log in range.logs {
+        for log in logs {
             let p = log.position
             if let last = positions.last, last.blockNumber == p.blockNumber, last.transactionIndex == p.transactionIndex { continue }
             positions.append(p)
         }
-        let fromEvents = positions.count
+        return positions
+    }
+
+    /// The index in `transactions` (in chain order) of `p`'s transaction, by binary search; nil if absent.
+    static func position(of p: LogPosition, in transactions: ArraySlice<LogPosition>) -> Int? {
         func precedes(_ a: LogPosition, _ b: LogPosition) -> Bool {
             (a.blockNumber, a.transactionIndex) < (b.blockNumber, b.transactionIndex)
         }
-        for check in range.signatureChecks {
-            let p = check.position
-            if let last = positions.last, positions.count > fromEvents, last.blockNumber == p.blockNumber, last.transactionIndex == p.transactionIndex { continue }
-            // Binary search among the events' transactions (sorted when the logs are in chain order).
-            var low = 0, high = fromEvents
-            while low < high {
-                let mid = (low + high) / 2
-                if precedes(positions[mid], p) { low = mid + 1 } else { high = mid }
-            }
-            if low < fromEvents, !precedes(p, positions[low]) { continue }
-            positions.append(p)
+        var low = transactions.startIndex, high = transactions.endIndex
+        while low < high {
+            let mid = (low + high) / 2
+            if precedes(transactions[mid], p) { low = mid + 1 } else { high = mid }
         }
-        return positions
+        return low < transactions.endIndex && !precedes(p, transactions[low]) ? low : nil
+    }
+
+    static func position(of p: LogPosition, in transactions: [LogPosition]) -> Int? {
+        position(of: p, in: transactions[...])
     }
 }
