@@ -86,7 +86,7 @@ let package = Package(
         // MatchRunnerTests: the relayer against a local fake chain (the contract's predicate on a KalypsoState).
         .testTarget(name: "MatchRunnerTests", dependencies: ["MatchRunner", "Matching", "Mirror", "Operator", "Kalypso", "EthereumKit",
                                                              "JSONRPC", "Telemetry"]),
-        .testTarget(name: "OperatorTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC"]),
+        .testTarget(name: "OperatorTests", dependencies: ["Operator", "EthereumKit", "Kalypso", "JSONRPC", "Mirror"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "Telemetry", "EthereumKit"]),
         // APITests: the API over stores built in temp SQLite files (reducer-made ranges); responses validated against
         // /openapi.json by Tests/APITests/validate_openapi.py (openapi-spec-validator + jsonschema, `make api-venv`).

@@ -2,6 +2,7 @@ import EthereumKit
 import Foundation
 import JSONRPC
 import Kalypso
+import Mirror
 import Operator
 
 /// `generator plan` and `generator status`: read-only views for deciding and checking.
@@ -177,7 +178,7 @@ enum GeneratorReadCommands {
 
     /// The plan as one JSON document; with `mirror` (from `--db`) a `mirror` member holds its statistics.
     static func planJSON(_ p: MarketPlan, _ session: OperatorSession, mirror: PlanMirrorStatistics?) -> JSONValue {
-        func spread(_ s: Spread?) -> JSONValue {
+        func spread(_ s: ValueSpread?) -> JSONValue {
             guard let s else { return .null }
             return .object([("min", .string(s.min.description)), ("median", .string(s.median.description)), ("max", .string(s.max.description))])
         }

@@ -1,6 +1,7 @@
 import EthereumKit
 import JSONRPC
 import Kalypso
+import Mirror
 
 /// What a declared compute and a ComputePerProof mean in one market (§2, §3.7, §3.9).
 public struct ComputeWhatIf: Sendable, Hashable {
@@ -53,25 +54,6 @@ public struct ComputeWhatIf: Sendable, Hashable {
     }
 }
 
-/// Minimum, median and maximum of a list of values.
-public struct Spread: Sendable, Hashable {
-    /// The smallest value.
-    public var min: UInt256
-    /// The median (the upper middle for an even count).
-    public var median: UInt256
-    /// The largest value.
-    public var max: UInt256
-
-    /// The spread of `values`; nil when empty.
-    public init?(_ values: [UInt256]) {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        min = sorted[0]
-        median = sorted[sorted.count / 2]
-        max = sorted[sorted.count - 1]
-    }
-}
-
 /// The generators of one market and their terms, from the registry's logs and getters.
 public struct MarketStatistics: Sendable, Hashable {
     /// Generators in the market (`JOINED`).
@@ -83,11 +65,11 @@ public struct MarketStatistics: Sendable, Hashable {
     /// Σ computePerRequestRequired of the joined ones.
     public var totalComputePerProof: UInt256
     /// PricePerProof over the joined generators (payment-token base units).
-    public var price: Spread?
+    public var price: ValueSpread?
     /// MaxProofTime over the joined generators (blocks).
-    public var maxProofTime: Spread?
+    public var maxProofTime: ValueSpread?
     /// ComputePerProof over the joined generators.
-    public var computePerProof: Spread?
+    public var computePerProof: ValueSpread?
     /// The block range of the log scan.
     public var scannedBlocks: ClosedRange<UInt64>
 
@@ -131,9 +113,9 @@ public struct MarketStatistics: Sendable, Hashable {
             times.append(row.proposedTime ?? .zero)
             computes.append(row.computePerRequestRequired)
         }
-        stats.price = Spread(prices)
-        stats.maxProofTime = Spread(times)
-        stats.computePerProof = Spread(computes)
+        stats.price = ValueSpread(prices)
+        stats.maxProofTime = ValueSpread(times)
+        stats.computePerProof = ValueSpread(computes)
         return stats
     }
 }

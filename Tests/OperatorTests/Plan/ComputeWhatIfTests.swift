@@ -1,5 +1,6 @@
 import EthereumKit
 import Kalypso
+import Mirror
 import Operator
 import Testing
 
@@ -48,8 +49,11 @@ import Testing
     }
 
     @Test func spreads() {
-        #expect(Spread([]) == nil)
-        let s = Spread([UInt256(5), UInt256(1), UInt256(3), UInt256(9)])
-        #expect(s?.min == UInt256(1) && s?.median == UInt256(5) && s?.max == UInt256(9))
+        // The plan's statistics use the mirror's ValueSpread: an even count's median is the mean of the middle two.
+        #expect(ValueSpread([]) == nil)
+        let even = ValueSpread([UInt256(5), UInt256(1), UInt256(3), UInt256(9)])
+        #expect(even?.min == UInt256(1) && even?.median == UInt256(4) && even?.max == UInt256(9) && even?.count == 4)
+        let odd = ValueSpread([UInt256(7), UInt256(2), UInt256(4)])
+        #expect(odd?.median == UInt256(4))
     }
 }
