@@ -31,11 +31,7 @@ enum HistoryCommand: CLICommand {
     static var handlesOwnHelp: Bool { true }
 
     static func run(_ arguments: inout Arguments) async throws -> Int32 {
-        guard let sub = arguments.positional() else {
-            if arguments.wantsHelp { Console.out(help); return 0 }
-            throw CLIError.usage("history needs a subcommand (tx or checks); see 'kalypso-mirror history --help'")
-        }
-        if arguments.wantsHelp { Console.out(help); return 0 }
+        guard let sub = try QuerySupport.subcommand(&arguments, of: "history", help: help, choices: "tx or checks") else { return 0 }
         let json = arguments.flag("--json")
         switch sub {
         case "tx": return try transaction(&arguments, json: json)

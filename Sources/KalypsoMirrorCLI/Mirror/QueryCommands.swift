@@ -28,6 +28,17 @@ enum QuerySupport {
         }
     }
 
+    /// The subcommand word of a command with subcommands (`generators list`, `history tx`, …); nil when the
+    /// command's help was asked for and printed. No word is a usage error listing `choices`.
+    static func subcommand(_ arguments: inout Arguments, of command: String, help: String, choices: String) throws -> String? {
+        guard let sub = arguments.positional() else {
+            if arguments.wantsHelp { Console.out(help); return nil }
+            throw CLIError.usage("\(command) needs a subcommand (\(choices)); see 'kalypso-mirror \(command) --help'")
+        }
+        if arguments.wantsHelp { Console.out(help); return nil }
+        return sub
+    }
+
     /// `--limit N` (1…1000, default 50).
     static func limit(_ arguments: inout Arguments) throws -> Int {
         guard let text = try arguments.option("--limit") else { return 50 }
@@ -117,11 +128,7 @@ enum GeneratorsCommand: CLICommand {
     static var handlesOwnHelp: Bool { true }
 
     static func run(_ arguments: inout Arguments) async throws -> Int32 {
-        guard let sub = arguments.positional() else {
-            if arguments.wantsHelp { Console.out(help); return 0 }
-            throw CLIError.usage("generators needs a subcommand (list or show); see 'kalypso-mirror generators --help'")
-        }
-        if arguments.wantsHelp { Console.out(help); return 0 }
+        guard let sub = try QuerySupport.subcommand(&arguments, of: "generators", help: help, choices: "list or show") else { return 0 }
         let json = arguments.flag("--json")
         switch sub {
         case "list":
@@ -209,11 +216,7 @@ enum MarketsCommand: CLICommand {
     static var handlesOwnHelp: Bool { true }
 
     static func run(_ arguments: inout Arguments) async throws -> Int32 {
-        guard let sub = arguments.positional() else {
-            if arguments.wantsHelp { Console.out(help); return 0 }
-            throw CLIError.usage("markets needs a subcommand (list, show or stats); see 'kalypso-mirror markets --help'")
-        }
-        if arguments.wantsHelp { Console.out(help); return 0 }
+        guard let sub = try QuerySupport.subcommand(&arguments, of: "markets", help: help, choices: "list, show or stats") else { return 0 }
         let json = arguments.flag("--json")
         switch sub {
         case "list":
