@@ -133,6 +133,20 @@ extension MirrorIntegrationTests {
         let verify = try await MirrorCLI.run(["verify", "--json"] + devnodeArguments(devnode, db: db), in: dir, label: "verify")
         let verified = try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any]
         #expect(verify.status == 0 && (verified?["mismatches"] as? [Any])?.isEmpty == true, "\(verify.stdout.suffix(2000))")
+        // With a key that is not pub_key(proofMarketplace, 0) (the relayer account's), a dry run skips every open
+        // private ask, saying why, before looking at generators.
+        let openPrivate = try await activity.privateAcls().asks.filter { $0["state"] as? String == "CREATE" }.count
+        let wrongKey = try ChildProcess(Project.binary, ["match", "--once", "--json", "--private-key-env", "KM_TEST_RELAYER_KEY"]
+                                        + devnodeArguments(devnode, db: db), environment: environment, directory: dir, label: "match-wrong-key")
+        defer { wrongKey.send(SIGKILL) }
+        #expect(await wrongKey.wait() == 0, "match with another key: \(wrongKey.stderr.suffix(2000))")
+        let wrongRound = try #require(Self.rounds(wrongKey.stdout).last, "match printed: \(wrongKey.stdout.prefix(500))")
+        let unavailable = (wrongRound["skipped"] as? [[String: Any]] ?? []).filter { $0["reason"] as? String == "aclReencryptorUnavailable" }
+        print("matching end to end (\(backend)) with another key: open private asks \(openPrivate), skipped as aclReencryptorUnavailable \(unavailable.count)")
+        #expect(openPrivate >= 1 && unavailable.count == openPrivate)
+        #expect(unavailable.allSatisfy { ($0["detail"] as? String)?.contains("is not the key registered at pub_key(") == true }, "\(unavailable.first ?? [:])")
+        #expect((wrongRound["assignments"] as? [[String: Any]] ?? []).allSatisfy { $0["private"] as? Bool == false })
+
         let unmatched = try #require((report["unmatched"] as? [[String: Any]])?.first?["askId"] as? String, "no unmatched ask to explain")
         let explain = try await MirrorCLI.run(["match", "--explain", unmatched, "--json"] + devnodeArguments(devnode, db: db), in: dir, label: "explain")
         let explained = try JSONSerialization.jsonObject(with: Data(explain.stdout.utf8)) as? [String: Any]
