@@ -5,18 +5,11 @@ import Testing
 /// Cross-checks `ECIES` against eciespy 0.4.7 (the reference Python implementation, in the project venv from
 /// Devnode/requirements.txt via `make venv`) through `ecies_peer.py`, in both directions.
 @Suite struct ECIESEciespyTests {
-    static let projectRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url.deleteLastPathComponent()
-        }
-        return url
-    }()
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("ecies_peer.py").path
 
     /// Runs the peer on `jobs`; returns one result object per job.
     static func peer(_ jobs: [[String: String]]) throws -> [[String: String]] {
-        let python = projectRoot.appendingPathComponent(".venv/bin/python").path
+        let python = Vectors.projectRoot.appendingPathComponent(".venv/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw PeerError(message: "\(python) is missing: run `make venv` (installs eciespy from Devnode/requirements.txt)")
         }
