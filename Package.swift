@@ -74,7 +74,7 @@ let package = Package(
 
         // MARK: Unit tests, one per target (no node; in-process servers on 127.0.0.1 port 0 and temp SQLite files only;
         // the store suites also run on PostgreSQL when `make test` provides one).
-        .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"]),
+        .testTarget(name: "EthereumKitTests", dependencies: ["EthereumKit"], exclude: ["Encryption/ecies_peer.py"]),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "DatabaseTestSupport", "EthereumKit", "Telemetry"]),
         // JSONRPCTests also starts in-process HTTP servers (FaultInjection).
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "FaultInjection", "EthereumKit", "Telemetry"]),

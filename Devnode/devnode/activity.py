@@ -3,7 +3,10 @@
 `Activity.setup()` creates public markets (varied slashing penalties) and one private market, then registers
 generators with varied declared compute, stake, prices, proposed times and compute per proof, some of them small
 enough to be exhausted by a few tasks (delisted until their proofs land). `create_asks(n)` creates asks at varied
-rewards, expiries and proof times (a share of them private, and some no generator can take). `prove_assigned()`
+rewards, expiries and proof times (a share of them private, and some no generator can take). A private ask's ACL is
+its own 32-byte AES key encrypted (ECIES, eciespy's default format) to the matching engine's key; `private_acls()`
+checks the `new_acl` of each assigned private ask: it must decrypt, with the chosen generator's enclave key, to that
+AES key. `prove_assigned()`
 submits a proof, from the generator's own wallet, for every task assigned to one of these generators: a stand-in
 for the generators' provers. Nothing here matches asks: that is the matching engine's job.
 
@@ -18,12 +21,18 @@ import random
 import sys
 import time
 
+import ecies
+from eth_abi import decode
+from eth_utils import keccak
+
 from . import enclave
 from .kalypso import ASK_STATES, Kalypso, SECRET_CALLDATA, TOKEN_UNIT, derive_key
 
 ASSIGNED = ASK_STATES.index("ASSIGNED")
 CREATE = ASK_STATES.index("CREATE")
 PENALTIES = [1 * TOKEN_UNIT, 2 * TOKEN_UNIT, 5 * TOKEN_UNIT]
+TASK_CREATED = "0x" + keccak(text="TaskCreated(uint256,address,bytes)").hex()
+PRIVATE_GENERATORS = 2  # generators 0 and 1 join the private market with an enclave key
 
 
 class Activity:
@@ -45,6 +54,10 @@ class Activity:
         self.proved: list[int] = []
         self.proved_by: dict[str, int] = {}
         self.failed: dict[str, int] = {}
+        self.me_public_key = enclave.public_key64(self.k.me_key)
+        self.aes_keys: dict[int, bytes] = {}  # private ask id -> the AES key its ACL holds
+        self.enclave_keys = {self.gens[i].address: derive_key(f"activity/{seed}/enclave/{i}")
+                             for i in range(min(PRIVATE_GENERATORS, generators))}
 
     # ---- set-up -------------------------------------------------------------------------------
 
@@ -83,9 +96,9 @@ class Activity:
                 proposed = r.choice([20, 40, 80])
                 self._ok(k.join(g, m["id"], cpr, cost, proposed), "join")
                 self.joined[g.address][m["id"]] = {"cpr": cpr, "cost": cost, "time": proposed}
-            if i < 2:  # two generators with an enclave key in the private market
+            if g.address in self.enclave_keys:  # two generators with an enclave key in the private market
                 m = self.markets[-1]
-                key = derive_key(f"activity/{self.seed}/enclave/{i}")
+                key = self.enclave_keys[g.address]
                 self._ok(k.join(g, m["id"], 5, 0, 20, key, prover_pcrs), "join-private")
                 self.joined[g.address][m["id"]] = {"cpr": 5, "cost": 0, "time": 20}
         activation = max(m["activation"] for m in self.markets)
@@ -117,10 +130,16 @@ class Activity:
             reward = r.choice([1, 2, 4, 8, 12]) * TOKEN_UNIT // 2
             proof_time = r.choice([10, 100, 200, 400]) if r.random() < 0.1 else r.choice([100, 200, 400])
             ask_id = k.ask_count()
+            # The AES key is derived from the seed and ask id (the random stream stays what it was); the ECIES
+            # ephemeral key and nonce are random, so the ACL bytes differ per run but always have 129 bytes.
+            aes_key = derive_key(f"activity/{self.seed}/aes/{ask_id}") if private else b""
             res = k.create_ask(self.requester, m["id"], reward, k.now() + r.randint(*expiry), proof_time,
                                b"inputs-%d" % ask_id, secret_type=SECRET_CALLDATA,
-                               private_inputs=b"secret" if private else b"", acl=b"\x04" * 129 if private else b"")
+                               private_inputs=b"secret" if private else b"",
+                               acl=ecies.encrypt(self.me_public_key, aes_key) if private else b"")
             if res.ok:
+                if private:
+                    self.aes_keys[ask_id] = aes_key
                 created.append(ask_id)
                 self.asks.append(ask_id)
                 self.open.add(ask_id)
@@ -169,6 +188,28 @@ class Activity:
         self.proved += proved
         return sorted(proved)
 
+    def private_acls(self) -> dict:
+        """Every private ask created here: its AES key, its state and, once assigned (TaskCreated), the generator and
+        `new_acl`, with whether eciespy decrypts that `new_acl` with the generator's enclave key to the AES key."""
+        k = self.k
+        asks = []
+        for a, aes_key in sorted(self.aes_keys.items()):
+            entry = {"ask": a, "aesKey": "0x" + aes_key.hex(), "state": ASK_STATES[k.ask_state(a)]}
+            logs = self.rpc.call("eth_getLogs", {"fromBlock": "0x0", "toBlock": "latest", "address": k.pmp.address,
+                                                 "topics": [TASK_CREATED, "0x" + a.to_bytes(32, "big").hex()]})
+            if logs:
+                generator = k.ask(a)[3]
+                new_acl = decode(["bytes"], bytes.fromhex(logs[-1]["data"][2:]))[0]
+                key = next((v for g, v in self.enclave_keys.items() if g.lower() == generator.lower()), None)
+                try:
+                    decrypted = key is not None and ecies.decrypt(key, new_acl) == aes_key
+                except ValueError:
+                    decrypted = False
+                entry.update(generator=generator, newAcl="0x" + new_acl.hex(), decrypted=decrypted)
+            asks.append(entry)
+        return {"asks": asks, "enclaveKeys": {a: "0x" + key.hex() for a, key in self.enclave_keys.items()},
+                "matchingEnginePublicKey": "0x" + self.me_public_key.hex()}
+
     def counts(self) -> dict:
         by_state: dict[str, int] = {}
         for a in self.asks:
@@ -213,6 +254,7 @@ def _stdio(activity: Activity) -> int:
         "asks": lambda c: {"created": activity.create_asks(int(c.get("n", 10)), tuple(c.get("expiry", (600, 3000))))},
         "prove": lambda c: {"proved": activity.prove_assigned()},
         "counts": lambda c: activity.counts(),
+        "private_acls": lambda c: activity.private_acls(),
         "generators": lambda c: {"generators": activity.generators()},
         "transactions": lambda c: activity.transactions(c["from"], int(c.get("first", 0))),
         "mine": lambda c: {"head": k.mine(int(c.get("n", 1)))},

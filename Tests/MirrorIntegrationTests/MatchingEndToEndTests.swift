@@ -1,3 +1,4 @@
+import EthereumKit
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -10,7 +11,9 @@ import Glibc
 extension MirrorIntegrationTests {
     /// Many asks: every relayed assignment lands (0 reverted transactions on chain, 0 failed receipts), every assigned
     /// task is proved, compute and stake return to zero, generators that were full get tasks again after their proofs,
-    /// private asks are skipped with their counted reason, the mirror still verifies against the contracts, and
+    /// private asks are assigned to the generators with an enclave key in the private market, each with a `new_acl`
+    /// that decrypts (our ECIES and eciespy) with that generator's key to the ask's AES key, the mirror still verifies
+    /// against the contracts, and
     /// `match --explain` gives the decision for an unmatched ask. On each backend (`match` reads the database beside
     /// the writing `sync`).
     @Test(arguments: Backend.available)
@@ -71,9 +74,16 @@ extension MirrorIntegrationTests {
         #expect(counts.byState["ASSIGNED", default: 0] == 0, "\(counts)")
         #expect(counts.byState["COMPLETE", default: 0] == relayed, "\(counts)")
         #expect(counts.proved == relayed)
-        // Private asks are never assigned; every round counts them with the stated reason.
-        let lastSkipped = (rounds.last?["summary"] as? [String: Any])?["skipped"] as? [String: Int] ?? [:]
-        #expect(lastSkipped["privateAclReencryptionNotImplemented", default: 0] > 0, "\(lastSkipped)")
+        // Private asks: the engine decrypted each ACL with the matching-engine key and re-encrypted the AES key to
+        // the chosen generator's enclave key; no round skipped one for its ACL.
+        let skipped = rounds.map { ($0["summary"] as? [String: Any])?["skipped"] as? [String: Int] ?? [:] }
+        for reason in ["privateAclReencryptionNotImplemented", "aclReencryptorUnavailable", "aclReencryptionFailed"] {
+            #expect(skipped.allSatisfy { $0[reason, default: 0] == 0 }, "\(reason): \(skipped.last ?? [:])")
+        }
+        let (privateAsks, assignedPrivate, decrypted) = try await Self.checkPrivateAcls(activity)
+        print("matching end to end (\(backend)): private asks created \(privateAsks), assigned \(assignedPrivate), new_acl decrypted \(decrypted)")
+        #expect(privateAsks >= 5 && assignedPrivate >= 3, "private asks: \(privateAsks), assigned: \(assignedPrivate)")
+        #expect(decrypted == assignedPrivate)
 
         // Compute and stake came back; generators that were full (proved more than they can hold at once) were matched
         // again after their proofs.
@@ -114,11 +124,29 @@ extension MirrorIntegrationTests {
         #expect(relayerTransactions.reverted == 0 && relayerTransactions.hashes.count == report.int("transactionsSent"))
         try await activity.prove()
         try await Self.syncOnce(devnode, db: db, dir: dir)
+        // The private asks `match` assigned too (the ask assigned directly, with an empty new_acl, aside).
+        let (privateAfter, assignedAfter, decryptedAfter) = try await Self.checkPrivateAcls(activity, excluding: [takenAsk])
+        print("matching end to end (\(backend)) after `match --once`: private asks \(privateAfter), assigned \(assignedAfter), new_acl decrypted \(decryptedAfter)")
+        #expect(decryptedAfter == assignedAfter && assignedAfter >= assignedPrivate)
 
         // 3. The mirror still equals the contracts' getters; `match --explain` on an unmatched ask names why.
         let verify = try await MirrorCLI.run(["verify", "--json"] + devnodeArguments(devnode, db: db), in: dir, label: "verify")
         let verified = try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any]
         #expect(verify.status == 0 && (verified?["mismatches"] as? [Any])?.isEmpty == true, "\(verify.stdout.suffix(2000))")
+        // With a key that is not pub_key(proofMarketplace, 0) (the relayer account's), a dry run skips every open
+        // private ask, saying why, before looking at generators.
+        let openPrivate = try await activity.privateAcls().asks.filter { $0["state"] as? String == "CREATE" }.count
+        let wrongKey = try ChildProcess(Project.binary, ["match", "--once", "--json", "--private-key-env", "KM_TEST_RELAYER_KEY"]
+                                        + devnodeArguments(devnode, db: db), environment: environment, directory: dir, label: "match-wrong-key")
+        defer { wrongKey.send(SIGKILL) }
+        #expect(await wrongKey.wait() == 0, "match with another key: \(wrongKey.stderr.suffix(2000))")
+        let wrongRound = try #require(Self.rounds(wrongKey.stdout).last, "match printed: \(wrongKey.stdout.prefix(500))")
+        let unavailable = (wrongRound["skipped"] as? [[String: Any]] ?? []).filter { $0["reason"] as? String == "aclReencryptorUnavailable" }
+        print("matching end to end (\(backend)) with another key: open private asks \(openPrivate), skipped as aclReencryptorUnavailable \(unavailable.count)")
+        #expect(openPrivate >= 1 && unavailable.count == openPrivate)
+        #expect(unavailable.allSatisfy { ($0["detail"] as? String)?.contains("is not the key registered at pub_key(") == true }, "\(unavailable.first ?? [:])")
+        #expect((wrongRound["assignments"] as? [[String: Any]] ?? []).allSatisfy { $0["private"] as? Bool == false })
+
         let unmatched = try #require((report["unmatched"] as? [[String: Any]])?.first?["askId"] as? String, "no unmatched ask to explain")
         let explain = try await MirrorCLI.run(["match", "--explain", unmatched, "--json"] + devnodeArguments(devnode, db: db), in: dir, label: "explain")
         let explained = try JSONSerialization.jsonObject(with: Data(explain.stdout.utf8)) as? [String: Any]
@@ -127,6 +155,34 @@ extension MirrorIntegrationTests {
         #expect(((explained?["candidates"] as? [Any])?.count ?? 0) > 0)
         await activity.stop()
         }
+    }
+
+    /// Every assigned private ask's TaskCreated `new_acl`: 129 bytes, for one of the generators with an enclave key in
+    /// the private market, decrypting with that key (our ECIES, and eciespy in the driver) to the ask's AES key; the
+    /// matching-engine key cannot decrypt it. Returns (private asks, assigned, decrypted both ways).
+    static func checkPrivateAcls(_ activity: ActivityDriver, excluding: Set<String> = []) async throws -> (Int, Int, Int) {
+        let (asks, enclaveKeys) = try await activity.privateAcls()
+        #expect(enclaveKeys.count == 2)
+        var keys: [Address: PrivateKey] = [:]
+        for (address, key) in enclaveKeys { keys[try Address(address)] = try PrivateKey(hex: key) }
+        var assigned = 0, decrypted = 0
+        for ask in asks where !excluding.contains("\(ask["ask"] ?? "")") {
+            guard let newAclHex = ask["newAcl"] as? String else {
+                #expect(ask["state"] as? String != "ASSIGNED" && ask["state"] as? String != "COMPLETE", "\(ask)")
+                continue
+            }
+            assigned += 1
+            let newAcl = try Hex.decode(newAclHex)
+            let aesKey = try Hex.decode(try #require(ask["aesKey"] as? String))
+            let generator = try Address(try #require(ask["generator"] as? String))
+            let key = try #require(keys[generator], "ask \(ask["ask"] ?? "?") went to \(generator), which has no enclave key")
+            #expect(newAcl.count == 129)
+            let ours = try? ECIES.decrypt(newAcl, with: key)
+            #expect(ours == aesKey, "ask \(ask["ask"] ?? "?")")
+            #expect(ask["decrypted"] as? Bool == true, "eciespy: ask \(ask["ask"] ?? "?")")
+            if ours == aesKey && ask["decrypted"] as? Bool == true { decrypted += 1 }
+        }
+        return (asks.count, assigned, decrypted)
     }
 
     static func syncOnce(_ devnode: Devnode, db: TestDatabase, dir: URL) async throws {

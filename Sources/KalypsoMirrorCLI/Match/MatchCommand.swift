@@ -33,8 +33,11 @@ enum MatchCommand: CLICommand {
 
         Without --relay nothing is sent: each round prints what it would assign and why, with the signed batches.
         Without chain settings (only --db) a dry run reads the database alone and does not simulate.
-        Private asks are skipped (privateAclReencryptionNotImplemented: their ACL must be re-encrypted for the
-        chosen generator, which a later version adds) and counted in every round.
+        Private asks: with the matching-engine key, each ask's ACL (ECIES to pub_key(proofMarketplace, 0)) is
+        decrypted and its 32-byte key re-encrypted to the chosen generator's pub_key(generator, market) as new_acl.
+        Without the key they are skipped (privateAclReencryptionNotImplemented); with a key that is not the
+        registered one, skipped with aclReencryptorUnavailable; an ACL that does not decrypt to 32 bytes skips its
+        ask (aclReencryptionFailed). All are counted in every round.
         Exit codes: 0 done or stopped, 1 run-time failure, 2 usage or configuration error.
 
         \(MatchOptions.help)

@@ -34,7 +34,11 @@ struct MatchOptions {
     Keys (never on the command line):
       --private-key-env VAR | --keystore FILE [--from ADDRESS --keys-dir DIR]
       --password-file FILE | --password-env VAR
-                                 the matching-engine key (signs the batches; a verified ME enclave key)
+                                 the matching-engine key (signs the batches; a verified ME enclave key). It
+                                 also decrypts private asks' ACLs (ECIES to pub_key(proofMarketplace, 0)) and
+                                 re-encrypts the 32-byte key to the chosen generator's pub_key(generator,
+                                 market) as new_acl. Without it private asks are skipped; with a key that is
+                                 not the registered one they are skipped with aclReencryptorUnavailable
       --relayer-private-key-env VAR | --relayer-keystore FILE | --relayer-from ADDRESS …
       --relayer-password-file FILE | --relayer-password-env VAR
                                  the account that sends relayBatchAssignTasks and pays the gas
@@ -123,11 +127,17 @@ struct MatchOptions {
             relayer = try Relayer(chain: relayChain, calls: calls, configuration: relayConfiguration, logger: logger.labeled("match.relay"),
                                   metrics: metrics, onEvent: { printer.event($0) })
         } catch { throw CLIError.usage(error.message) }
+        var matching = matching
+        if let engineKey {
+            // Private asks: their ACLs are ECIES to pub_key(proofMarketplace, 0); each round checks that it is this key.
+            matching.aclReencryptor = ECIESAclReencryptor(matchingEngineKey: engineKey, proofMarketplace: proofMarketplace)
+        }
         let engine = MatchingEngine(configuration: matching, logger: logger.labeled("match.engine"))
         logger.info("matching", [("mode", relayConfiguration.mode.rawValue), ("entry_point", entry.functionName),
                                  ("matching_engine", engineKey?.address.checksummed ?? "none (unsigned dry run)"),
                                  ("sender", relayChain?.from.checksummed ?? "-"), ("max_batch_size", String(matching.maxBatchSize)),
-                                 ("expiry_margin", "\(matching.expirySafetyMargin)"), ("simulation", relayChain == nil ? "off" : "eth_call on pending")])
+                                 ("expiry_margin", "\(matching.expirySafetyMargin)"), ("simulation", relayChain == nil ? "off" : "eth_call on pending"),
+                                 ("private_asks", engineKey == nil ? "skipped (no matching-engine key)" : "ACLs re-encrypted (ECIES)")])
         return MatchRunner(engine: engine, relayer: relayer, logger: logger.labeled("match"), metrics: metrics, onEvent: { printer.event($0) })
     }
 }

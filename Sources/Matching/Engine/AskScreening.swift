@@ -99,10 +99,11 @@ struct MarketTerms {
 /// The ask-level rules of a round, checked before any generator is looked at (shared by the engine, the oracle and
 /// `explain`, in this order): body known; `expiry > now + expirySafetyMargin`; market and penalty known;
 /// `now + timeTakenForProofGeneration` fits 256 bits; private inputs only in a private market; a re-encryptor for
-/// private asks.
+/// private asks, ready for `state`.
 enum AskScreening {
     /// `market` is the ask's market (nil if unknown).
-    static func screen(_ ask: AskEntry, market: MarketTerms?, now: UInt256, configuration: MatchingConfiguration) -> Outcome<AskTerms, SkipReason> {
+    static func screen(_ ask: AskEntry, market: MarketTerms?, now: UInt256, state: KalypsoState,
+                       configuration: MatchingConfiguration) -> Outcome<AskTerms, SkipReason> {
         guard ask.bodyKnown else { return .rejected(.bodyUnknown) }
         guard let horizon = now.adding(configuration.expirySafetyMargin), ask.expiry > horizon else {
             return .rejected(.expiresWithinSafetyMargin(expiry: ask.expiry))
@@ -111,7 +112,10 @@ enum AskScreening {
         guard now.adding(ask.time) != nil else { return .rejected(.deadlineOverflow) }
         if ask.hasPrivateInputs && !market.isPrivate { return .rejected(.privateInputsInPublicMarket) }
         let isPrivate = market.isPrivate
-        if isPrivate && configuration.aclReencryptor == nil { return .rejected(.privateAclReencryptionNotImplemented) }
+        if isPrivate {
+            guard let reencryptor = configuration.aclReencryptor else { return .rejected(.privateAclReencryptionNotImplemented) }
+            if let reason = reencryptor.unavailability(in: state) { return .rejected(.aclReencryptorUnavailable(reason: reason)) }
+        }
         return .accepted(AskTerms(ask: ask, penalty: market.penalty, isPrivate: isPrivate))
     }
 

@@ -3,12 +3,22 @@ import Kalypso
 
 /// Re-encrypts a private ask's ACL (the ECIES-wrapped 32-byte AES key) to the chosen generator's key.
 ///
-/// No implementation exists yet (a later issue adds ECIES). Until one is configured, private asks are skipped with
+/// `ECIESAclReencryptor` is the implementation (the matching engine's private key decrypts the ACL, the same 32 bytes
+/// are encrypted to `pub_key(generator, marketId)`). Without one configured, private asks are skipped with
 /// `SkipReason.privateAclReencryptionNotImplemented`: never assigned with a made-up ACL.
 public protocol AclReencryptor: Sendable {
+    /// Why no private ask can be re-encrypted in `state` (for example: the key held is not the matching-engine key
+    /// registered on chain), or nil when ready. Checked for every private ask before any generator is looked at; a
+    /// reason skips the ask (`SkipReason.aclReencryptorUnavailable`). The default says ready.
+    func unavailability(in state: KalypsoState) -> String?
     /// The `new_acl` for assigning `ask` to `generator`, whose 64-byte market key is `generatorKey`. Throwing skips
     /// the ask for this round (`SkipReason.aclReencryptionFailed`) without consuming any capacity.
     func reencrypt(ask: Ask, for generator: Address, generatorKey: [UInt8]) throws -> [UInt8]
+}
+
+extension AclReencryptor {
+    /// Always ready.
+    public func unavailability(in state: KalypsoState) -> String? { nil }
 }
 
 /// What one matching round needs besides the state and the clock. Every field has a safe default.
@@ -27,8 +37,8 @@ public struct MatchingConfiguration: Sendable {
     public var pauseWhileIntentPending: Bool
     /// The most assignments per `relayBatchAssignTasks` batch (≥ 1). Sized by gas later; default 10.
     public var maxBatchSize: Int
-    /// Re-encrypts private asks' ACLs. Nil (the default, and the only option today): private asks are skipped with
-    /// `privateAclReencryptionNotImplemented` and counted.
+    /// Re-encrypts private asks' ACLs (`ECIESAclReencryptor` with the matching engine's key). Nil (the default):
+    /// private asks are skipped with `privateAclReencryptionNotImplemented` and counted.
     public var aclReencryptor: (any AclReencryptor)?
 
     /// The default expiry safety margin (5 G1 clock blocks).

@@ -30,8 +30,9 @@ import Telemetry
 ///   ask is matched: a round never over-assigns, and the next ask sees the reduced capacity in all of the generator's
 ///   markets (delisting and relisting follow per generator, across markets).
 /// - The requester's refund (`reward − proofGenerationCost`) is recorded per assignment.
-/// - Private asks: the ACL must be re-encrypted for the chosen generator. Without a configured `AclReencryptor`
-///   (none exists yet), they are skipped with `privateAclReencryptionNotImplemented` and counted, never faked.
+/// - Private asks: the ACL is re-encrypted for the chosen generator by the configured `AclReencryptor`
+///   (`ECIESAclReencryptor`). Without one they are skipped with `privateAclReencryptionNotImplemented` (with one that
+///   cannot serve the state, `aclReencryptorUnavailable`) and counted, never faked.
 ///
 /// ## Speed
 /// The round builds a `MatchingIndex` (per market, listed rows grouped by price and time, ranked by idle compute,
@@ -76,7 +77,7 @@ public struct MatchingEngine: Sendable {
                         assignments: inout [Assignment]) -> AskDecision.Outcome {
         let terms: AskTerms
         let marketTerms = ask.bodyKnown ? index.marketTerms(ask.marketId) : nil
-        switch AskScreening.screen(ask, market: marketTerms, now: now, configuration: configuration) {
+        switch AskScreening.screen(ask, market: marketTerms, now: now, state: state, configuration: configuration) {
         case .rejected(let reason): return .skipped(reason)
         case .accepted(let t): terms = t
         }

@@ -60,8 +60,12 @@ public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
     /// The ask says it has private inputs but its market's prover image is not an enclave image (impossible on chain:
     /// `hasPrivateInputs` is the market type); skipped rather than guessed.
     case privateInputsInPublicMarket
-    /// Private asks need their ACL re-encrypted for the chosen generator; no re-encryptor is configured yet.
+    /// Private asks need their ACL re-encrypted for the chosen generator, and no re-encryptor is configured (the
+    /// matching-engine key was not given).
     case privateAclReencryptionNotImplemented
+    /// The configured re-encryptor cannot serve this state (for example its key is not the matching-engine key
+    /// `pub_key(proofMarketplace, 0)` the ACLs are encrypted to); the message says why.
+    case aclReencryptorUnavailable(reason: String)
     /// The configured re-encryptor failed for the chosen generator (nothing was consumed).
     case aclReencryptionFailed(generator: Address, message: String)
 
@@ -74,6 +78,7 @@ public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
         case .marketUnknown: return .marketUnknown
         case .privateInputsInPublicMarket: return .privateInputsInPublicMarket
         case .privateAclReencryptionNotImplemented: return .privateAclReencryptionNotImplemented
+        case .aclReencryptorUnavailable: return .aclReencryptorUnavailable
         case .aclReencryptionFailed: return .aclReencryptionFailed
         }
     }
@@ -81,7 +86,7 @@ public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
     /// The kinds of `SkipReason`.
     public enum Kind: String, Hashable, Sendable, CaseIterable, Comparable {
         case bodyUnknown, expiresWithinSafetyMargin, deadlineOverflow, marketUnknown, privateInputsInPublicMarket
-        case privateAclReencryptionNotImplemented, aclReencryptionFailed
+        case privateAclReencryptionNotImplemented, aclReencryptorUnavailable, aclReencryptionFailed
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }
 
@@ -93,7 +98,8 @@ public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
         case .marketUnknown: return "marketUnknown: the ask's market or its slashing penalty is unknown"
         case .privateInputsInPublicMarket: return "privateInputsInPublicMarket: private inputs in a public market"
         case .privateAclReencryptionNotImplemented:
-            return "privateAclReencryptionNotImplemented: private asks need their ACL re-encrypted for the generator (not implemented yet)"
+            return "privateAclReencryptionNotImplemented: private asks need their ACL re-encrypted for the generator; give the matching-engine key"
+        case .aclReencryptorUnavailable(let reason): return "aclReencryptorUnavailable: \(reason)"
         case .aclReencryptionFailed(let g, let m): return "aclReencryptionFailed for \(g): \(m)"
         }
     }

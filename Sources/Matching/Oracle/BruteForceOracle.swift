@@ -57,7 +57,7 @@ public enum BruteForceOracle {
                                configuration: MatchingConfiguration, assignments: inout [Assignment]) -> AskDecision.Outcome {
         let terms: AskTerms
         switch AskScreening.screen(AskEntry(ask), market: MarketTerms(work.markets[ask.body?.marketId ?? .zero]), now: now,
-                                   configuration: configuration) {
+                                   state: work, configuration: configuration) {
         case .rejected(let reason): return .skipped(reason)
         case .accepted(let t): terms = t
         }

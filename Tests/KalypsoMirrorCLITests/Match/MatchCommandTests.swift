@@ -7,7 +7,7 @@ import Testing
     @Test func helpNamesTheModesAndThePrivateAskReason() throws {
         let r = try CLIRunner.run(["match", "--help"])
         #expect(r.status == 0)
-        for word in ["--relay", "--explain ASK", "--once", "--relayer-private-key-env", "privateAclReencryptionNotImplemented", "--fee-cap"] {
+        for word in ["--relay", "--explain ASK", "--once", "--relayer-private-key-env", "privateAclReencryptionNotImplemented", "aclReencryptorUnavailable", "new_acl", "--fee-cap"] {
             #expect(r.stdout.contains(word), "help lacks \(word)")
         }
         let sync = try CLIRunner.run(["sync", "--help"])

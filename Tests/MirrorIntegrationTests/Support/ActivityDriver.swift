@@ -43,6 +43,14 @@ final class ActivityDriver: @unchecked Sendable {
         return (txs.compactMap { $0["hash"] as? String }, t["reverted"] as? Int ?? -1)
     }
 
+    /// Every private ask created by the driver: its AES key and state and, once assigned, the generator and the
+    /// TaskCreated `new_acl` (with eciespy's verdict: does it decrypt, with that generator's enclave key, to the AES key);
+    /// and the enclave private keys of the generators in the private market.
+    func privateAcls() async throws -> (asks: [[String: Any]], enclaveKeys: [String: String]) {
+        let r = try await send(["cmd": "private_acls"])
+        return (r["asks"] as? [[String: Any]] ?? [], r["enclaveKeys"] as? [String: String] ?? [:])
+    }
+
     func head() async throws -> UInt64 { (try await send(["cmd": "head"])["head"] as? NSNumber)?.uint64Value ?? 0 }
 
     func stop() async { await helper.stop() }
