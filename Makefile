@@ -86,7 +86,8 @@ clean:
 EMBED_RESOURCES := \
 	Tests/DatabaseTestSupport/Fixtures/Embedded:Tests/DatabaseTestSupport/EmbeddedFixtures.swift:EmbeddedFixtures:public \
 	ABI:Sources/Mirror/Deployment/EmbeddedABIs.swift:EmbeddedABIs \
-	Migrations:Sources/Mirror/Store/EmbeddedMigrations.swift:EmbeddedMigrations
+	Migrations/sqlite:Sources/Mirror/Store/Embedded/EmbeddedSQLiteMigrations.swift:EmbeddedSQLiteMigrations \
+	Migrations/postgres:Sources/Mirror/Store/Embedded/EmbeddedPostgresMigrations.swift:EmbeddedPostgresMigrations
 
 .PHONY: embed check-embedded
 embed:
