@@ -30,6 +30,17 @@ import Testing
         #expect(try json.string("note") == c.note)
     }
 
+    /// Each (target, code, phrase) answers 400 with that error code and a message containing the phrase.
+    static func expectBadRequests(_ f: APIFixture, _ cases: [(String, String, String)]) throws {
+        for (target, code, phrase) in cases {
+            let response = try f.get(target)
+            #expect(response.status == 400, "\(target): \(response.text)")
+            let body = try JSONObject(response)
+            #expect(try body.string("code") == code, "\(target): \(body)")
+            #expect(try body.string("message").contains(phrase), "\(target): \(body)")
+        }
+    }
+
     @Test func everyTransactionListsItsEventsInLogOrder() throws {
         let f = try APIFixture("history-tx", ranges: 2)
         try f.commitRange(blocks: 30, raw: true)
@@ -82,13 +93,7 @@ import Testing
             ("/v1/transactions/0x\(String(repeating: "zz", count: 32))/events", "invalid_parameter", "hex"),
             ("/v1/transactions/\(hash)/events?verbose=1", "unknown_parameter", "accepted: none"),
         ]
-        for (target, code, phrase) in cases {
-            let response = try f.get(target)
-            #expect(response.status == 400, "\(target): \(response.text)")
-            let body = try JSONObject(response)
-            #expect(try body.string("code") == code, "\(target): \(body)")
-            #expect(try body.string("message").contains(phrase), "\(target): \(body)")
-        }
+        try Self.expectBadRequests(f, cases)
     }
 
     @Test func aTransactionWithoutEventsIs404() throws {
@@ -160,12 +165,6 @@ import Testing
             ("/v1/signature-checks?cursor=g00", "invalid_parameter", "nextCursor"),
             ("/v1/signature-checks?mismatch=true", "unknown_parameter", "mismatch"),
         ]
-        for (target, code, phrase) in cases {
-            let response = try f.get(target)
-            #expect(response.status == 400, "\(target): \(response.text)")
-            let body = try JSONObject(response)
-            #expect(try body.string("code") == code, "\(target): \(body)")
-            #expect(try body.string("message").contains(phrase), "\(target): \(body)")
-        }
+        try Self.expectBadRequests(f, cases)
     }
 }
