@@ -178,6 +178,16 @@ extension SignatureCheck.Kind: APINamed {
     }
 }
 
+extension KalypsoContract: APINamed {
+    public var apiName: String {
+        switch self {
+        case .generatorRegistry: "generator_registry"
+        case .proofMarketplace: "proof_marketplace"
+        case .entityKeyRegistry: "entity_key_registry"
+        }
+    }
+}
+
 extension MarketGeneratorFilter: APINamed {
     public var apiName: String { rawValue }
 }

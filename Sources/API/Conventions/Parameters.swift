@@ -37,7 +37,24 @@ extension MarketGeneratorFilter: HTTPParameterValue {
     public static var httpParameterExpectation: String { "one of " + apiNames.joined(separator: ", ") }
 }
 
+extension SignatureCheck.Kind: HTTPParameterValue {
+    public init?(httpParameter text: String) { self.init(apiName: text) }
+    public static var httpParameterExpectation: String { "one of " + apiNames.joined(separator: ", ") }
+}
+
 extension Request {
+    /// Path parameter `name` as a 32-byte hash; 400 with the parser's own explanation (missing 0x, length, bad hex).
+    func hash(_ name: String) throws(HTTPError) -> Hash32 {
+        let text = try pathParameter(name)
+        do {
+            return try Hash32(hex: text)
+        } catch let error as HexError {
+            throw HTTPError(.invalidParameter, "path parameter `\(name)`: \(JSONWriter.quoted(String(text.prefix(80)))) is not a hash (0x and 64 hex digits): \(error.message)")
+        } catch {
+            throw HTTPError.invalidParameter(name, text, expected: "0x and 64 hex digits")
+        }
+    }
+
     /// Path parameter `name` as an address; 400 with the parser's own explanation (missing 0x, length, bad hex,
     /// bad EIP-55 checksum) when it is not one.
     func address(_ name: String) throws(HTTPError) -> Address {

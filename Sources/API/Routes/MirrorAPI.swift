@@ -151,6 +151,31 @@ public struct MirrorAPI: Sendable {
                 w.key("ask"); AskJSON.write(ask, to: &w)
             }
         }
+        router.get("/v1/transactions/{hash}/events", Operations.transactionEvents) { request in
+            try request.requireOnlyQueryParameters([])
+            let hash = try request.hash("hash")
+            return try self.respond("transaction/\(hash)/events", { try reader.events(transaction: hash) },
+                                    capacity: { 256 + 1536 * $0.count }) { events, w in
+                guard !events.isEmpty else {
+                    throw HTTPError.notFound("the mirror has no Kalypso event of transaction \(hash) (not a Kalypso transaction, not synced yet, or reorganised away)")
+                }
+                w.field("transaction", hash)
+                try w.field("events", array: { w in for e in events { try TransactionEventJSON.write(e, to: &w) } })
+            }
+        }
+        router.get("/v1/signature-checks", Operations.signatureChecks) { request in
+            try request.requireOnlyQueryParameters(["kind", "mismatches", "expected", "limit", "cursor"])
+            let query = SignatureCheckQuery(kind: try request.queryParameter("kind", as: SignatureCheck.Kind.self),
+                                            mismatchesOnly: try request.queryParameter("mismatches", as: Bool.self, default: false),
+                                            expected: try request.queryParameter("expected", as: Address.self),
+                                            limit: try request.limit(default: Self.defaultLimit, maximum: Self.maximumLimit),
+                                            cursor: try request.cursor())
+            let key = "signature-checks?\(query.kind?.apiName ?? "")&\(query.mismatchesOnly)&\(query.expected.map(\.description) ?? "")&\(query.limit)&\(query.cursor ?? "")"
+            return try self.respond(key, { try reader.signatureChecks(query) }, capacity: { 512 + 640 * $0.items.count }) { page, w in
+                w.field("signatureChecks", array: { w in for c in page.items { SignatureCheckJSON.write(c, to: &w) } })
+                w.field("nextCursor", page.nextCursor)
+            }
+        }
     }
 
     // MARK: Helpers

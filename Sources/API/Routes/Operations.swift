@@ -36,6 +36,7 @@ extension MirrorAPI {
             (MarketStatsJSON.spreadName, MarketStatsJSON.spreadSchema),
             (AskJSON.name, AskJSON.schema),
             (AskJSON.bodyName, AskJSON.bodySchema),
+            (TransactionEventJSON.name, TransactionEventJSON.schema),
             (StatusJSON.name, StatusJSON.schema),
             (StatusJSON.reorgName, StatusJSON.reorgSchema),
         ]
@@ -122,5 +123,27 @@ extension MirrorAPI {
         static let ask = OpenAPIOperation(
             summary: "One ask with its derived state", tags: tags, operationId: "getAsk", parameters: [id("ask")],
             responses: [.json(200, "The ask", envelope([("ask", .ref(AskJSON.name))], "An ask")), badRequest, notFound, notSynced])
+
+        static let transactionEvents = OpenAPIOperation(
+            summary: "A transaction's Kalypso events as the mirror stored them, in log order: decoded fields with the enrichment, and the raw log",
+            tags: tags, operationId: "getTransactionEvents",
+            parameters: [.path("hash", .string(pattern: "^0x[0-9a-fA-F]{64}$", description: "0x and 64 hex digits"), "the transaction hash")],
+            responses: [.json(200, "Its events", envelope([
+                ("transaction", Atom.hash), ("events", .array(.ref(TransactionEventJSON.name))),
+            ], "A transaction's events")), badRequest, notFound, notSynced])
+
+        static let signatureChecks = OpenAPIOperation(
+            summary: "The signatures the sync verified with libsecp256k1 (admin, enclave, matching engine), oldest first",
+            tags: tags, operationId: "listSignatureChecks",
+            parameters: [
+                .query("kind", .string(enum: SignatureCheck.Kind.apiNames), "only checks of this kind"),
+                .query("mismatches", .boolean(), "true: only checks whose recovered signer is not the expected one (default false)"),
+                .query("expected", Atom.checksummedAddress.described("0x and 40 hex digits: all lowercase, or EIP-55 checksummed"),
+                       "only checks expecting this address (a generator's admin checks)"),
+                limit, cursor,
+            ],
+            responses: [.json(200, "A page of signature checks", envelope([
+                ("signatureChecks", .array(.ref(SignatureCheckJSON.name), maxItems: MirrorAPI.maximumLimit)), nextCursor,
+            ], "A page of signature checks")), badRequest, notSynced])
     }
 }

@@ -11,19 +11,34 @@ import Testing
 @Suite struct OpenAPIConformanceTests {
     @Test func everyResponseValidatesAgainstTheDocument() throws {
         let f = try APIFixture("openapi", ranges: 4)
+        try f.commitRange(blocks: 20, raw: true)
         let state = f.chain.state
         var targets = ["/v1/status", "/healthz", "/readyz", "/metrics", "/openapi.json",
                        "/v1/generators", "/v1/generators?limit=2", "/v1/generators?market=0&state=joined", "/v1/generators?state=wip",
                        "/v1/markets", "/v1/markets?limit=1", "/v1/markets/0/generators?filter=eligible",
                        // errors: 400, 404, 405 (below) and the unmatched 404
                        "/v1/generators/0x12", "/v1/markets/x", "/v1/generators?limt=1", "/v1/asks/999999", "/nowhere",
-                       "/v1/generators/\(Address(hi: 1, mid: 2, lo: 3))/markets"]
+                       "/v1/generators/\(Address(hi: 1, mid: 2, lo: 3))/markets",
+                       "/v1/signature-checks", "/v1/signature-checks?mismatches=true", "/v1/signature-checks?kind=enclave",
+                       "/v1/signature-checks?kind=admin&limit=1000", "/v1/signature-checks?kind=x", "/v1/signature-checks?cursor=zzz",
+                       "/v1/transactions/0x12/events", "/v1/transactions/\(Hash32(w0: 0xdead, w1: 0, w2: 0, w3: 1))/events"]
         for a in state.generators.keys.sorted() { targets += ["/v1/generators/\(a)", "/v1/generators/\(a)/markets"] }
         for m in state.markets.keys.sorted() { targets += ["/v1/markets/\(m)", "/v1/markets/\(m)/generators", "/v1/markets/\(m)/stats"] }
         for id in state.asks.keys.sorted() { targets.append("/v1/asks/\(id)") }
+        // Events of every fifth transaction (raw logs kept in the last range only) and every transaction of the last range.
+        let withRawLogs = Set(f.chain.rawLogs.keys.map(\.transactionHash))
+        var seenTransactions = Set<Hash32>()
+        for hash in f.chain.logs.map(\.position.transactionHash) where seenTransactions.insert(hash).inserted {
+            if seenTransactions.count % 5 == 0 || withRawLogs.contains(hash) { targets.append("/v1/transactions/\(hash)/events") }
+        }
+        for a in state.generators.keys.sorted() { targets.append("/v1/signature-checks?expected=\(a)") }
         var cursor: String? = nil
         repeat {
             let page = try JSONObject(try f.get("/v1/generators?limit=3" + (cursor.map { "&cursor=\($0)" } ?? "")))
+            cursor = try page.optionalString("nextCursor")
+        } while cursor != nil
+        repeat {
+            let page = try JSONObject(try f.get("/v1/signature-checks?limit=40" + (cursor.map { "&cursor=\($0)" } ?? "")))
             cursor = try page.optionalString("nextCursor")
         } while cursor != nil
         for target in targets { _ = try f.get(target) }

@@ -67,10 +67,10 @@ final class APIFixture: @unchecked Sendable {
         directory.remove()
     }
 
-    /// Commits the chain's next range; returns its cursor.
+    /// Commits the chain's next range (with raw logs when `raw`); returns its cursor.
     @discardableResult
-    func commitRange(blocks: Int) throws -> Checkpoint {
-        let range = chain.range(blocks: blocks)
+    func commitRange(blocks: Int, raw: Bool = false) throws -> Checkpoint {
+        let range = chain.range(blocks: blocks, raw: raw)
         try store.commit(range, reorgWindow: 64)
         return range.cursor
     }

@@ -13,6 +13,12 @@ struct MarketplaceChain {
     private(set) var nextBlock: UInt64
     /// The last admin signature check recorded for each address (what `/v1/generators/{address}` shows).
     private(set) var lastAdminCheck: [Address: SignatureCheck] = [:]
+    /// Every event produced, in chain order (what `/v1/transactions/{hash}/events` shows).
+    private(set) var logs: [KalypsoLog] = []
+    /// The raw logs committed with ranges produced with `raw: true`, by position.
+    private(set) var rawLogs: [LogPosition: Log] = [:]
+    /// Every signature check produced, in chain order (what `/v1/signature-checks` lists).
+    private(set) var checks: [SignatureCheck] = []
     private var rng: SplitMix64
     private var askCount: UInt64 = 0
 
@@ -30,8 +36,9 @@ struct MarketplaceChain {
     /// The clock of the last produced block.
     var clock: UInt256 { UInt256(nextBlock - 1) }
 
-    /// Produces `count` blocks (each with up to `perBlock` transactions) as one range.
-    mutating func range(blocks count: Int, perBlock: Int = 4) -> RangeCommit {
+    /// Produces `count` blocks (each with up to `perBlock` transactions) as one range; with `raw`, each event comes
+    /// with a raw log (its topic0, a second topic holding the log index, and two data bytes), as the sync keeps them.
+    mutating func range(blocks count: Int, perBlock: Int = 4, raw: Bool = false) -> RangeCommit {
         let from = nextBlock
         var blocks: [BlockRecord] = [], logs: [KalypsoLog] = [], unknown: [UnknownLog] = [], quarantined: [QuarantinedLog] = []
         var checks: [SignatureCheck] = [], issues: [InconsistencyError] = [], changes: [BlockChanges] = []
@@ -79,9 +86,18 @@ struct MarketplaceChain {
             nextBlock += 1
         }
         let to = nextBlock - 1
+        let rangeRaw = raw ? logs.map { log in
+            Log(address: log.emitter == .proofMarketplace ? Self.marketplace : Self.registry,
+                topics: [log.event.entry.topic0, Hash32(w0: 0, w1: 0, w2: 0, w3: log.position.logIndex)], data: [0xde, UInt8(truncatingIfNeeded: log.position.blockNumber)],
+                blockNumber: log.position.blockNumber, blockHash: log.position.blockHash, transactionHash: log.position.transactionHash,
+                transactionIndex: log.position.transactionIndex, logIndex: log.position.logIndex)
+        } : []
+        for (log, r) in zip(logs, rangeRaw) { rawLogs[log.position] = r }
+        self.logs += logs
+        self.checks += checks
         return RangeCommit(fromBlock: from, toBlock: to, cursor: Checkpoint(blockNumber: to, blockHash: Self.blockHash(to)), blocks: blocks,
                            logs: logs, unknown: unknown, quarantined: quarantined, signatureChecks: checks, issues: issues,
-                           changesByBlock: changes, clock: UInt256(to))
+                           changesByBlock: changes, rawLogs: rangeRaw, clock: UInt256(to))
     }
 
     // MARK: Transactions
