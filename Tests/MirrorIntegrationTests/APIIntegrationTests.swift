@@ -203,6 +203,17 @@ extension MirrorIntegrationTests {
             #expect(checks.count > 50, "checked \(checks.count) getters")
             print("api: \(checks.count) getter calls at block \(cursor.blockNumber) checked \(generators.count) generators, \(markets.count) markets, \(askCount) asks: \(mismatches.count) mismatches")
 
+            // The history behind the state: the signature checks the sync recorded and, for the first transactions
+            // checked, the events stored for them (each check's transaction emitted at least one Kalypso event).
+            let recordedChecks = try get("/v1/signature-checks?limit=20").array("signatureChecks")
+            #expect(!recordedChecks.isEmpty, "the scenario's transactions were checked")
+            _ = try get("/v1/signature-checks?kind=admin&mismatches=false&limit=5")
+            for check in recordedChecks.prefix(10) {
+                let transaction = try check.string("transactionHash")
+                let events = try get("/v1/transactions/\(transaction)/events").array("events")
+                #expect(!events.isEmpty, "\(transaction)")
+            }
+
             for target in ["/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/generators?state=joined"] {
                 let response = try fetch(service.port, target)
                 recorder.record(method: "GET", target: target, response)

@@ -13,7 +13,7 @@ import Testing
 @Suite(.enabled(if: TestPostgres.url != nil, Comment(rawValue: TestPostgres.skipReason)))
 struct PostgresSyncTests {
     /// A chain source that, before every call to the node, looks at the server for sessions of the store that are
-    /// inside a transaction (`idle in transaction`: a transaction held open across the call).
+    /// inside a transaction (`idle in transaction`) and stay there: a transaction held open across the call.
     final class Probe: SyncChainSource, @unchecked Sendable {
         let inner: SimulatedChain
         private let admin: Mutex<PostgresConnection>
@@ -27,22 +27,34 @@ struct PostgresSyncTests {
             admin = Mutex(try PostgresConnection(url: schema.url, applicationName: "probe", logger: .disabled))
         }
 
-        func check(_ call: String) throws {
-            let states: [String] = try admin.withLock { db in
-                try db.query("SELECT state FROM pg_stat_activity WHERE application_name = \(application) AND state LIKE 'idle in transaction%'")
-                    .map { try $0.decode(String.self, at: 0) }
-            }
+        /// A commit of the previous range may run beside this call (the sync fetches the next range meanwhile) and
+        /// be between two statements (`idle in transaction`) right now; a transaction held open ACROSS the call
+        /// cannot end before the call returns. So the call first waits (up to 10 s, polling) for the writer's
+        /// sessions to leave their transactions: only a transaction that never does is recorded.
+        func check(_ call: String) async throws {
             calls.withLock { $0 += 1 }
-            if !states.isEmpty { openTransactions.withLock { $0.append("\(call): \(states)") } }
+            let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+            while true {
+                let states: [String] = try admin.withLock { db in
+                    try db.query("SELECT state FROM pg_stat_activity WHERE application_name = \(application) AND state LIKE 'idle in transaction%'")
+                        .map { try $0.decode(String.self, at: 0) }
+                }
+                if states.isEmpty { return }
+                if ContinuousClock.now >= deadline {
+                    openTransactions.withLock { $0.append("\(call): \(states)") }
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(2))
+            }
         }
 
-        func headNumber() async throws -> UInt64 { try check("head"); return try await inner.headNumber() }
+        func headNumber() async throws -> UInt64 { try await check("head"); return try await inner.headNumber() }
         func logs(in range: ClosedRange<UInt64>, addresses: [Address]) async throws -> [Log] {
-            try check("logs \(range)")
+            try await check("logs \(range)")
             return try await inner.logs(in: range, addresses: addresses)
         }
         func headers(_ numbers: [UInt64]) async throws -> [UInt64: BlockHeader?] {
-            try check("headers")
+            try await check("headers")
             return try await inner.headers(numbers)
         }
         func close() { admin.withLock { $0.close() } }
