@@ -23,7 +23,7 @@ extension SQLMirrorStore {
     }
 
     private func commitRange(_ range: RangeCommit, reorgWindow: Int) throws {
-        try Self.validate(range, reorgWindow: reorgWindow)
+        let eventTransactions = try Self.validate(range, reorgWindow: reorgWindow)
         try pool.write { db in
             let sync = try SyncStateRow.read(db)
             let replay = sync.cursor.map { range.toBlock <= $0.blockNumber } ?? false
@@ -46,7 +46,7 @@ extension SQLMirrorStore {
             defer { returnArguments(arguments) }
             try Self.writeEntities(Self.finalValues(range.changesByBlock), db, &arguments)
             try Self.writeJournal(range.changesByBlock, above: floor, db, &arguments)
-            try Self.writeHistory(range, db, &arguments, &lookups)
+            try Self.writeHistory(range, db, &arguments, &lookups, eventTransactions: eventTransactions)
             arguments.removeAll()
             for b in range.blocks where Int64(b.number) >= floor {
                 arguments.append(b.number); arguments.append(b.hash); arguments.append(b.parentHash)
@@ -76,7 +76,9 @@ extension SQLMirrorStore {
     }
 
     /// Checks that the parts of `range` agree with each other (no database access).
-    static func validate(_ range: RangeCommit, reorgWindow: Int) throws {
+    /// - Returns: the position of each transaction of the range's events (`eventTransactions`), for `writeHistory`.
+    @discardableResult
+    static func validate(_ range: RangeCommit, reorgWindow: Int) throws -> [LogPosition] {
         func refuse(_ what: String) -> MirrorStoreError {
             MirrorStoreError(.invalidRange, "range \(range.fromBlock)…\(range.toBlock): \(what); nothing was written")
         }
@@ -106,13 +108,13 @@ extension SQLMirrorStore {
         for check in range.signatureChecks where !blocks.contains(check.position.blockNumber) { throw refuse("the signature check at \(check.position) is outside it") }
         // A check names its transaction by position; the tables keep one hash per transaction and block, so a check
         // whose hashes differ from its transaction's events is inconsistent input (refused, never "first one wins").
+        let transactions = eventTransactions(range.logs)
         if !range.signatureChecks.isEmpty {
-            let transactions = eventTransactions(range.logs)
             var others: [TransactionKey: LogPosition] = [:]
             for check in range.signatureChecks {
                 let p = check.position
                 let known: LogPosition
-                if let i = position(of: p, in: transactions) {
+                if let i = position(of: p, in: transactions[...]) {
                     known = transactions[i]
                 } else if let other = others[TransactionKey(p)] {
                     known = other
@@ -135,6 +137,7 @@ extension SQLMirrorStore {
         for (raw, log) in zip(range.rawLogs, range.logs) where raw.blockNumber != log.position.blockNumber || raw.logIndex != log.position.logIndex {
             throw refuse("the raw log at block \(raw.blockNumber) index \(raw.logIndex) is paired with the event at \(log.position); keep rawLogs in the order of logs")
         }
+        return transactions
     }
 
     /// A transaction's place in the chain (block number, index in the block).
@@ -206,7 +209,7 @@ extension SQLMirrorStore {
     /// Inserts the range's events (with their transactions and blocks), unknown and quarantined logs, signature checks
     /// and issues.
     static func writeHistory(_ range: RangeCommit, _ db: any DatabaseConnection, _ arguments: inout SQLArguments,
-                             _ lookups: inout HistoryLookups) throws {
+                             _ lookups: inout HistoryLookups, eventTransactions: [LogPosition]? = nil) throws {
         arguments.removeAll()
         var scratch = HistoryRows.EventScratch()
         if range.rawLogs.isEmpty {
@@ -217,7 +220,7 @@ extension SQLMirrorStore {
         try HistoryRows.events.insert(arguments, into: db)
 
         // One row per transaction and per block of the events and signature checks (checks read their hashes there).
-        let transactions = transactionPositions(range)
+        let transactions = transactionPositions(range, events: eventTransactions ?? Self.eventTransactions(range.logs))
         arguments.removeAll()
         for p in transactions { arguments.append(p.blockNumber); arguments.append(p.transactionIndex); arguments.append(p.transactionHash) }
         try HistoryRows.transactions.insert(arguments, into: db)
@@ -257,11 +260,11 @@ extension SQLMirrorStore {
         try HistoryRows.issues.insert(arguments, into: db)
     }
 
-    /// The position of each transaction of the range's events (their first log; logs arrive in chain order), then of
-    /// each signature check's transaction that has no event in the range. A position listed twice (input out of chain
+    /// `events` (the range's `eventTransactions`), then the position of each signature check's transaction that has
+    /// no event in the range. A position listed twice (input out of chain
     /// order) is harmless: the inserts ignore a key they stored already.
-    static func transactionPositions(_ range: RangeCommit) -> [LogPosition] {
-        var positions = eventTransactions(range.logs)
+    static func transactionPositions(_ range: RangeCommit, events: [LogPosition]) -> [LogPosition] {
+        var positions = events
         let fromEvents = positions.count
         for check in range.signatureChecks {
             let p = check.position
@@ -294,9 +297,5 @@ extension SQLMirrorStore {
             if precedes(transactions[mid], p) { low = mid + 1 } else { high = mid }
         }
         return low < transactions.endIndex && !precedes(p, transactions[low]) ? low : nil
-    }
-
-    static func position(of p: LogPosition, in transactions: [LogPosition]) -> Int? {
-        position(of: p, in: transactions[...])
     }
 }
